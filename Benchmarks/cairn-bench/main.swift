@@ -1,0 +1,2 @@
+import Cairn
+print("cairn-bench: placeholder")

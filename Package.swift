@@ -1,0 +1,35 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Dependencies: none yet. The engine needs only the standard library and
+// liblz4 (through the CLZ4 system-library target). swift-collections comes in
+// when a target uses it (Deque for lists, TreeDictionary for snapshots), so a
+// clean build stays fast on two cores.
+let package = Package(
+    name: "Cairn",
+    products: [
+        .library(name: "Cairn", targets: ["Cairn"]),
+    ],
+    targets: [
+        // liblz4 through pkg-config; Debian's provider is liblz4-dev.
+        .systemLibrary(
+            name: "CLZ4",
+            pkgConfig: "liblz4",
+            providers: [.apt(["liblz4-dev"])]
+        ),
+        .target(
+            name: "Cairn",
+            dependencies: ["CLZ4"]
+        ),
+        .executableTarget(
+            name: "cairn-bench",
+            dependencies: ["Cairn"],
+            path: "Benchmarks/cairn-bench"
+        ),
+        .testTarget(
+            name: "CairnTests",
+            dependencies: ["Cairn"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,128 @@
+/// What kind of command a table entry is: the flags Redis's command table
+/// carries that the server, the log and `COMMAND` read.
+public struct CommandFlags: OptionSet, Sendable, Hashable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    /// May change the keyspace; its effects go to the log.
+    public static let write = CommandFlags(rawValue: 1 << 0)
+    public static let readonly = CommandFlags(rawValue: 1 << 1)
+    /// O(1) or O(log n): never worth blocking for.
+    public static let fast = CommandFlags(rawValue: 1 << 2)
+    /// May park the client (blocking pops).
+    public static let mayBlock = CommandFlags(rawValue: 1 << 3)
+    public static let admin = CommandFlags(rawValue: 1 << 4)
+    public static let pubsub = CommandFlags(rawValue: 1 << 5)
+    public static let noscript = CommandFlags(rawValue: 1 << 6)
+    /// May grow memory: refused when the engine is read-only (disk full).
+    public static let denyOOM = CommandFlags(rawValue: 1 << 7)
+    /// Random output (`RANDOMKEY`, `HRANDFIELD`).
+    public static let random = CommandFlags(rawValue: 1 << 8)
+    public static let loading = CommandFlags(rawValue: 1 << 9)
+    public static let stale = CommandFlags(rawValue: 1 << 10)
+
+    /// Names as `COMMAND INFO` reports them.
+    public var names: [String] {
+        let all: [(CommandFlags, String)] = [
+            (.write, "write"), (.readonly, "readonly"), (.denyOOM, "denyoom"), (.admin, "admin"),
+            (.pubsub, "pubsub"), (.noscript, "noscript"), (.mayBlock, "blocking"), (.loading, "loading"),
+            (.stale, "stale"), (.fast, "fast"), (.random, "random"),
+        ]
+        return all.filter { contains($0.0) }.map(\.1)
+    }
+}
+
+/// Runs one command. Reads its arguments from the context, changes the
+/// keyspace through it, reports effects through it, returns the reply.
+typealias CommandHandler = @Sendable (inout CommandContext) throws(CommandError) -> Reply
+
+/// One entry of the command table: Redis's name, arity, flags and key
+/// positions, and the handler.
+public struct CommandSpec: Sendable {
+    /// Lowercase name; a subcommand's is `container|sub` (`object|encoding`).
+    public let name: String
+    /// Argument count including the name; negative means "at least".
+    public let arity: Int
+    public let flags: CommandFlags
+    /// Position of the first key (0: none), the last (-1: the last argument), and the step.
+    public let firstKey: Int
+    public let lastKey: Int
+    public let keyStep: Int
+    /// Redis's command group (`string`, `hash`, `generic`, `server`, ...).
+    public let group: String
+    public let subcommands: [CommandSpec]
+    let handler: CommandHandler
+
+    init(_ name: String, arity: Int, flags: CommandFlags, keys: (first: Int, last: Int, step: Int) = (0, 0, 0),
+         group: String, subcommands: [CommandSpec] = [], handler: @escaping CommandHandler) {
+        self.name = name
+        self.arity = arity
+        self.flags = flags
+        self.firstKey = keys.first
+        self.lastKey = keys.last
+        self.keyStep = keys.step
+        self.group = group
+        self.subcommands = subcommands
+        self.handler = handler
+    }
+
+    /// Whether `count` arguments (including the name) satisfy the arity.
+    func accepts(argumentCount count: Int) -> Bool {
+        arity >= 0 ? count == arity : count >= -arity
+    }
+
+    /// The positions of the keys in `argv`, as the table's key spec gives them.
+    public func keyPositions(in argv: [Bytes]) -> [Int] {
+        guard firstKey > 0, firstKey < argv.count else { return [] }
+        let last = lastKey < 0 ? argv.count + lastKey : min(lastKey, argv.count - 1)
+        return Array(stride(from: firstKey, through: last, by: max(keyStep, 1)))
+    }
+}
+
+/// The single command table the engine, the server, the log and `COMMAND` read.
+public enum CommandTable {
+    /// Every command, one family file each.
+    public static let all: [CommandSpec] =
+        StringCommands.specs + BitCommands.specs + HashCommands.specs + KeyCommands.specs + DatabaseCommands.specs
+
+    private static let byName: [Bytes: CommandSpec] = {
+        var table: [Bytes: CommandSpec] = [:]
+        for spec in all {
+            precondition(table[Array(spec.name.utf8)] == nil, "command \(spec.name) defined twice")
+            table[Array(spec.name.utf8)] = spec
+        }
+        return table
+    }()
+
+    /// The entry for a command name, any letter case.
+    public static func lookup(_ name: Bytes) -> CommandSpec? {
+        byName[name.asciiLowercased]
+    }
+
+    /// The entry for a command name given as text.
+    public static func lookup(_ name: String) -> CommandSpec? {
+        lookup(Array(name.utf8))
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// The bytes with ASCII letters lowercased, as Redis's case-insensitive
+    /// command and option names.
+    var asciiLowercased: Bytes {
+        map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+    }
+
+    /// Whether these bytes equal an ASCII word, ignoring letter case (`strcasecmp`).
+    func equalsIgnoringCase(_ word: StaticString) -> Bool {
+        guard count == word.utf8CodeUnitCount else { return false }
+        return word.withUTF8Buffer { expected in
+            for index in 0..<count {
+                let a = self[index], b = expected[index]
+                let lowerA = a >= 65 && a <= 90 ? a + 32 : a
+                let lowerB = b >= 65 && b <= 90 ? b + 32 : b
+                if lowerA != lowerB { return false }
+            }
+            return true
+        }
+    }
+}

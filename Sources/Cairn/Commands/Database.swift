@@ -1,0 +1,59 @@
+/// Commands over whole databases: SELECT DBSIZE FLUSHDB FLUSHALL SWAPDB
+/// (Redis's `db.c`).
+enum DatabaseCommands {
+    static let specs: [CommandSpec] = [
+        CommandSpec("select", arity: 2, flags: [.loading, .stale, .fast], group: "connection") { context throws(CommandError) in
+            let index = try databaseIndex(context, 1)
+            context.database = index
+            return .ok
+        },
+        CommandSpec("dbsize", arity: 1, flags: [.readonly, .fast], group: "server") { context throws(CommandError) in
+            .integer(Int64(context.keyspace.databases[context.database].main.count))
+        },
+        CommandSpec("flushdb", arity: -1, flags: [.write], group: "server") { context throws(CommandError) in
+            try checkFlushMode(context)
+            if !context.keyspace.databases[context.database].main.isEmpty {
+                context.keyspace.flush(context.database)
+                context.emit([Bytes(ascii: "FLUSHDB")])
+            }
+            return .ok
+        },
+        CommandSpec("flushall", arity: -1, flags: [.write], group: "server") { context throws(CommandError) in
+            try checkFlushMode(context)
+            var flushed = false
+            for index in 0..<Keyspace.databaseCount where !context.keyspace.databases[index].main.isEmpty {
+                context.keyspace.flush(index)
+                flushed = true
+            }
+            if flushed { context.emit([Bytes(ascii: "FLUSHALL")]) }
+            return .ok
+        },
+        CommandSpec("swapdb", arity: 3, flags: [.write, .fast], group: "server") { context throws(CommandError) in
+            let first = try databaseIndex(context, 1, notInteger: .err("invalid first DB index"))
+            let second = try databaseIndex(context, 2, notInteger: .err("invalid second DB index"))
+            if first != second {
+                context.keyspace.swap(first, second)
+                context.emit([Bytes(ascii: "SWAPDB"), Int64(first).decimal, Int64(second).decimal])
+            }
+            return .ok
+        },
+    ]
+
+    /// A database number argument: an integer (`getIntFromObjectOrReply`) in 0-15.
+    static func databaseIndex(_ context: CommandContext, _ index: Int,
+                              notInteger: CommandError = .notInteger) throws(CommandError) -> Int {
+        let value = try context.integer(index, error: notInteger)
+        guard value >= Int64(Int32.min), value <= Int64(Int32.max) else { throw notInteger }
+        guard value >= 0, value < Int64(Keyspace.databaseCount) else { throw .invalidDatabase }
+        return Int(value)
+    }
+
+    /// `FLUSHDB`/`FLUSHALL` take an optional `ASYNC` or `SYNC`; both flush
+    /// synchronously here (the engine frees memory as it goes).
+    private static func checkFlushMode(_ context: CommandContext) throws(CommandError) {
+        if context.argumentCount > 2 { throw .syntax }
+        if context.argumentCount == 2 && !context.argument(1, is: "async") && !context.argument(1, is: "sync") {
+            throw .syntax
+        }
+    }
+}

@@ -1,0 +1,106 @@
+/// An order-independent digest of a database's contents: the same keys,
+/// types, values and expiry times give the same digest whatever order they
+/// were inserted in (per-key hashes are combined by addition). Crash tests,
+/// `DEBUG DIGEST` and the dump tool compare states with it.
+enum Digest {
+    /// 128 bits as two lanes; (0, 0) for an empty database.
+    struct Lanes: Equatable {
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+
+        mutating func add(_ other: Lanes) {
+            high &+= other.high
+            low &+= other.low
+        }
+
+        /// 32 lowercase hex digits.
+        var hex: String {
+            func pad(_ value: UInt64) -> String {
+                let digits = String(value, radix: 16)
+                return String(repeating: "0", count: 16 - digits.count) + digits
+            }
+            return pad(high) + pad(low)
+        }
+    }
+
+    static func database(_ database: Database) -> Lanes {
+        var total = Lanes()
+        database.main.forEachEntry { entry in
+            let key = database.main.key(at: entry)
+            var item = Hash128()
+            item.combine(key)
+            switch database.main.value(at: entry) {
+            case .string(let string):
+                item.combine(1)
+                item.combine(string)
+            case .hash(let hash):
+                item.combine(2)
+                var fields = Lanes()
+                hash.forEach { field, value in
+                    var pair = Hash128()
+                    pair.combine(field)
+                    pair.combine(value)
+                    fields.add(pair.finalize())
+                }
+                item.combine(fields.high)
+                item.combine(fields.low)
+            }
+            item.combine(UInt64(bitPattern: database.expires[key] ?? -1))
+            total.add(item.finalize())
+        }
+        return total
+    }
+
+    /// Two independent FNV-1a-style lanes with a strong final mix.
+    struct Hash128 {
+        private var a: UInt64 = 0xcbf2_9ce4_8422_2325
+        private var b: UInt64 = 0x8422_2325_cbf2_9ce4
+
+        mutating func combine(_ string: ByteString) {
+            combine(UInt64(string.count))
+            string.withUnsafeBytes { raw in
+                for byte in raw {
+                    a = (a ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+                    b = (b ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 ^ 0x5bd1_e995
+                }
+            }
+        }
+
+        mutating func combine(_ word: UInt64) {
+            a = mix(a ^ word)
+            b = mix(b &+ word &* 0x9E37_79B9_7F4A_7C15)
+        }
+
+        func finalize() -> Lanes { Lanes(high: mix(a), low: mix(b ^ 0xD6E8_FEB8_6659_FD93)) }
+
+        private func mix(_ value: UInt64) -> UInt64 {
+            var z = value
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+}
+
+extension Engine {
+    /// The digest of one database, as 32 hex digits (all zeros when empty).
+    public func digest(database: Int) -> String {
+        Digest.database(keyspace.databases[database]).hex
+    }
+
+    /// The digest of all sixteen databases together.
+    public func digest() -> String {
+        var total = Digest.Lanes()
+        for index in 0..<Keyspace.databaseCount {
+            var lanes = Digest.database(keyspace.databases[index])
+            guard lanes != Digest.Lanes() else { continue }
+            var salt = Digest.Hash128()
+            salt.combine(UInt64(index))
+            salt.combine(lanes.high)
+            salt.combine(lanes.low)
+            lanes = salt.finalize()
+            total.add(lanes)
+        }
+        return total.hex
+    }
+}

@@ -1,0 +1,201 @@
+/// One write's effect in the deterministic form the log persists: the
+/// database it applies to and a command whose replay gives the same state
+/// whatever the clock or the random source say (`PEXPIREAT`, not `EXPIRE`;
+/// `SET .. PXAT`, not `SET .. EX`; `DEL` for an expired key).
+public struct Effect: Sendable, Equatable {
+    public var database: Int
+    public var argv: [Bytes]
+
+    public init(database: Int, argv: [Bytes]) {
+        self.database = database
+        self.argv = argv
+    }
+}
+
+/// One database: the keys, and the absolute expiry (Unix ms) of the keys
+/// that have one, kept apart as Redis does so keys without a TTL pay nothing.
+struct Database {
+    var main = ByteTable<Value>()
+    var expires = ByteTable<Int64>()
+}
+
+/// A key some client `WATCH`es, in a given database.
+struct WatchedKey: Hashable {
+    let database: Int
+    let key: ByteString
+}
+
+/// The sixteen databases and every operation that changes them.
+///
+/// Each mutation here does the bookkeeping Redis's `db.c` does: expired keys
+/// are deleted through the log (a `DEL` effect), watched keys get a new
+/// modification version, and `dirty` counts changes.
+final class Keyspace {
+    static let databaseCount = 16
+
+    var databases = [Database](repeating: Database(), count: Keyspace.databaseCount)
+    var limits = EncodingLimits()
+    /// False while the log is replayed: replay never reads the clock, so a
+    /// key is deleted only by the `DEL` the log holds for it.
+    var expiryEnabled = true
+    /// Effects of the command running now, in order.
+    var pendingEffects: [Effect] = []
+    /// Changes since the last snapshot (`rdb_changes_since_last_save`).
+    var dirty = 0
+    var expiredKeys = 0
+
+    private var watchVersions: [WatchedKey: (version: UInt64, watchers: Int)] = [:]
+    private var modificationCounter: UInt64 = 0
+
+    // MARK: Effects
+
+    func emit(_ database: Int, _ argv: [Bytes]) {
+        pendingEffects.append(Effect(database: database, argv: argv))
+    }
+
+    func takeEffects() -> [Effect] {
+        defer { pendingEffects = [] }
+        return pendingEffects
+    }
+
+    // MARK: Lookup
+
+    /// The value of `key`, after deleting it if it has expired.
+    func lookup(_ database: Int, _ key: ByteString, now: Int64) -> Value? {
+        if expireIfNeeded(database, key, now: now) { return nil }
+        return databases[database].main[key]
+    }
+
+    /// Whether `key` exists (ignoring expiry: callers look it up first).
+    func contains(_ database: Int, _ key: ByteString) -> Bool {
+        databases[database].main.find(key) != nil
+    }
+
+    /// Deletes `key` if its expiry time has passed; returns whether it did.
+    @discardableResult
+    func expireIfNeeded(_ database: Int, _ key: ByteString, now: Int64) -> Bool {
+        guard expiryEnabled, !databases[database].expires.isEmpty,
+              let when = databases[database].expires[key], when <= now else { return false }
+        deleteExpired(database, key)
+        return true
+    }
+
+    /// Deletes a key whose time has come, through the log.
+    func deleteExpired(_ database: Int, _ key: ByteString) {
+        delete(database, key)
+        expiredKeys += 1
+        emit(database, [Array("DEL".utf8), key.bytes])
+    }
+
+    /// Whether `key` exists but its expiry time has passed (for `WATCH`).
+    func isLogicallyExpired(_ database: Int, _ key: ByteString, now: Int64) -> Bool {
+        guard let when = databases[database].expires[key] else { return false }
+        return when <= now
+    }
+
+    // MARK: Mutation
+
+    /// Stores `value` at `key`: a new key or an overwrite. The old TTL is
+    /// dropped unless `keepTTL` (as `setKey` with `SETKEY_KEEPTTL`).
+    func set(_ database: Int, _ key: ByteString, _ value: Value, keepTTL: Bool = false) {
+        databases[database].main.updateValue(value, forKey: key)
+        if !keepTTL { databases[database].expires.removeValue(forKey: key) }
+        keyModified(database, key)
+    }
+
+    /// Replaces the value of an existing key in place, keeping its TTL.
+    func overwrite(_ database: Int, _ key: ByteString, _ value: Value) {
+        set(database, key, value, keepTTL: true)
+    }
+
+    /// Removes `key`; returns whether it existed.
+    @discardableResult
+    func delete(_ database: Int, _ key: ByteString) -> Bool {
+        guard databases[database].main.removeValue(forKey: key) != nil else { return false }
+        databases[database].expires.removeValue(forKey: key)
+        keyModified(database, key)
+        return true
+    }
+
+    func expireTime(_ database: Int, _ key: ByteString) -> Int64? {
+        databases[database].expires[key]
+    }
+
+    /// Sets the absolute expiry (Unix ms) of an existing key.
+    func setExpire(_ database: Int, _ key: ByteString, at milliseconds: Int64) {
+        databases[database].expires.updateValue(milliseconds, forKey: key)
+        keyModified(database, key)
+    }
+
+    /// Removes the TTL of `key`; returns whether it had one.
+    @discardableResult
+    func persist(_ database: Int, _ key: ByteString) -> Bool {
+        guard databases[database].expires.removeValue(forKey: key) != nil else { return false }
+        keyModified(database, key)
+        return true
+    }
+
+    /// Empties one database (`FLUSHDB`).
+    func flush(_ database: Int) {
+        touchAllWatched(in: database)
+        dirty += databases[database].main.count
+        databases[database] = Database()
+    }
+
+    /// Exchanges two databases (`SWAPDB`).
+    func swap(_ first: Int, _ second: Int) {
+        touchAllWatched(in: first, alsoExistingIn: second)
+        touchAllWatched(in: second, alsoExistingIn: first)
+        databases.swapAt(first, second)
+        dirty += 1
+    }
+
+    // MARK: Modification versions (WATCH)
+
+    /// Records that `key` changed: bumps its version if a client watches it.
+    func keyModified(_ database: Int, _ key: ByteString) {
+        dirty += 1
+        guard !watchVersions.isEmpty else { return }
+        let watched = WatchedKey(database: database, key: key)
+        if watchVersions[watched] != nil {
+            modificationCounter += 1
+            watchVersions[watched]!.version = modificationCounter
+        }
+    }
+
+    /// Starts tracking `key` for one more watcher; returns its current version.
+    func watch(_ database: Int, _ key: ByteString) -> UInt64 {
+        let watched = WatchedKey(database: database, key: key)
+        if let state = watchVersions[watched] {
+            watchVersions[watched] = (state.version, state.watchers + 1)
+            return state.version
+        }
+        watchVersions[watched] = (0, 1)
+        return 0
+    }
+
+    /// Stops tracking `key` for one watcher.
+    func unwatch(_ database: Int, _ key: ByteString) {
+        let watched = WatchedKey(database: database, key: key)
+        guard let state = watchVersions[watched] else { return }
+        watchVersions[watched] = state.watchers > 1 ? (state.version, state.watchers - 1) : nil
+    }
+
+    /// The current version of a watched key.
+    func version(_ database: Int, _ key: ByteString) -> UInt64 {
+        watchVersions[WatchedKey(database: database, key: key)]?.version ?? 0
+    }
+
+    /// Bumps every watched key of `database` that exists there (or, for
+    /// `SWAPDB`, in the database replacing it), as `touchAllWatchedKeysInDb`.
+    private func touchAllWatched(in database: Int, alsoExistingIn other: Int? = nil) {
+        guard !watchVersions.isEmpty else { return }
+        for watched in watchVersions.keys where watched.database == database {
+            let exists = contains(database, watched.key) || other.map { contains($0, watched.key) } == true
+            if exists {
+                modificationCounter += 1
+                watchVersions[watched]!.version = modificationCounter
+            }
+        }
+    }
+}

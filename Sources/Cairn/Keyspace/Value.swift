@@ -1,0 +1,183 @@
+/// A value in the keyspace: one case per Redis type.
+///
+/// Sixteen bytes: strings are stored in place (`ByteString`), collections as
+/// a reference to a mutable object, so a command changes a big hash in place
+/// instead of copying it (a Swift value type held in the table would be
+/// copied on write). Lists, sets and sorted sets join in the data-structures
+/// issue.
+enum Value {
+    case string(ByteString)
+    case hash(HashObject)
+
+    /// The name `TYPE` reports.
+    var typeName: String {
+        switch self {
+        case .string: return "string"
+        case .hash: return "hash"
+        }
+    }
+
+    /// The name `OBJECT ENCODING` reports: Redis's encoding for the same data.
+    var encodingName: String {
+        switch self {
+        case .string(let string):
+            if string.integerValue != nil { return "int" }
+            // Redis stores strings up to 44 bytes as embstr (OBJ_ENCODING_EMBSTR_SIZE_LIMIT).
+            return string.count <= 44 ? "embstr" : "raw"
+        case .hash(let hash):
+            return hash.isCompact ? "listpack" : "hashtable"
+        }
+    }
+}
+
+/// Redis's encoding thresholds for small hashes (`hash-max-listpack-entries`,
+/// `hash-max-listpack-value`).
+public struct EncodingLimits: Sendable {
+    public var hashMaxListpackEntries = 128
+    public var hashMaxListpackValue = 64
+    public init() {}
+}
+
+/// A Redis hash. Small hashes are a flat array of field/value pairs scanned
+/// linearly (Redis's listpack: no per-field allocation, no index); they turn
+/// into a `ByteTable` once they pass `EncodingLimits`, and never back.
+final class HashObject {
+    enum Storage {
+        case compact([ByteString])  // field, value, field, value, ...
+        case table(ByteTable<ByteString>)
+    }
+
+    private(set) var storage: Storage
+
+    init() { storage = .compact([]) }
+
+    var isCompact: Bool {
+        if case .compact = storage { return true }
+        return false
+    }
+
+    var count: Int {
+        switch storage {
+        case .compact(let pairs): return pairs.count / 2
+        case .table(let table): return table.count
+        }
+    }
+
+    func get(_ field: ByteString) -> ByteString? {
+        switch storage {
+        case .compact(let pairs):
+            var index = 0
+            while index < pairs.count {
+                if pairs[index] == field { return pairs[index + 1] }
+                index += 2
+            }
+            return nil
+        case .table(let table):
+            return table[field]
+        }
+    }
+
+    /// Sets `field`; returns true when the field is new.
+    @discardableResult
+    func set(_ field: ByteString, _ value: ByteString, limits: EncodingLimits) -> Bool {
+        if case .compact(var pairs) = storage {
+            var index = 0
+            while index < pairs.count {
+                if pairs[index] == field {
+                    storage = .compact([])  // drop the enum's reference so the array stays unique
+                    pairs[index + 1] = value
+                    storage = .compact(pairs)
+                    convertIfNeeded(value: value, limits: limits)
+                    return false
+                }
+                index += 2
+            }
+            storage = .compact([])
+            pairs.append(field)
+            pairs.append(value)
+            storage = .compact(pairs)
+            convertIfNeeded(field: field, value: value, limits: limits)
+            return true
+        }
+        guard case .table(var table) = storage else { return false }
+        storage = .compact([])
+        let replaced = table.updateValue(value, forKey: field)
+        storage = .table(table)
+        return replaced == nil
+    }
+
+    /// Removes `field`; returns true when it was present.
+    @discardableResult
+    func remove(_ field: ByteString) -> Bool {
+        switch storage {
+        case .compact(var pairs):
+            var index = 0
+            while index < pairs.count {
+                if pairs[index] == field {
+                    storage = .compact([])
+                    pairs.removeSubrange(index..<index + 2)
+                    storage = .compact(pairs)
+                    return true
+                }
+                index += 2
+            }
+            return false
+        case .table(var table):
+            storage = .compact([])
+            let removed = table.removeValue(forKey: field) != nil
+            storage = .table(table)
+            return removed
+        }
+    }
+
+    /// Calls `body` with each field and value, in storage order.
+    func forEach(_ body: (ByteString, ByteString) throws -> Void) rethrows {
+        switch storage {
+        case .compact(let pairs):
+            var index = 0
+            while index < pairs.count {
+                try body(pairs[index], pairs[index + 1])
+                index += 2
+            }
+        case .table(let table):
+            try table.forEachEntry { try body(table.key(at: $0), table.value(at: $0)) }
+        }
+    }
+
+    /// A uniformly random field and its value; the hash must not be empty.
+    func randomPair<R: RandomNumberGenerator>(using generator: inout R) -> (ByteString, ByteString) {
+        switch storage {
+        case .compact(let pairs):
+            let index = Int.random(in: 0..<pairs.count / 2, using: &generator) * 2
+            return (pairs[index], pairs[index + 1])
+        case .table(let table):
+            let entry = table.randomEntry(using: &generator)!
+            return (table.key(at: entry), table.value(at: entry))
+        }
+    }
+
+    /// One step of `HSCAN`. A compact hash is returned whole with cursor 0, as
+    /// Redis does for listpacks.
+    func scan(cursor: UInt64, _ body: (ByteString, ByteString) throws -> Void) rethrows -> UInt64 {
+        switch storage {
+        case .compact:
+            try forEach(body)
+            return 0
+        case .table(let table):
+            return try table.scan(cursor: cursor) { try body(table.key(at: $0), table.value(at: $0)) }
+        }
+    }
+
+    private func convertIfNeeded(field: ByteString? = nil, value: ByteString, limits: EncodingLimits) {
+        guard case .compact(let pairs) = storage else { return }
+        let tooLong = value.count > limits.hashMaxListpackValue || (field?.count ?? 0) > limits.hashMaxListpackValue
+        guard tooLong || pairs.count / 2 > limits.hashMaxListpackEntries else { return }
+        var table = ByteTable<ByteString>()
+        var index = 0
+        while index < pairs.count {
+            table.insertNew(pairs[index], pairs[index + 1])
+            index += 2
+        }
+        storage = .table(table)
+    }
+}

@@ -1,0 +1,37 @@
+/// The engine's only source of randomness (`RANDOMKEY`, `HRANDFIELD`, the
+/// active expiry sample): xoshiro256**, seeded, so a test that prints its seed
+/// replays exactly.
+public struct RandomSource: RandomNumberGenerator, Sendable {
+    private var state: (UInt64, UInt64, UInt64, UInt64)
+
+    public init(seed: UInt64) {
+        // splitmix64 spreads any seed, including 0, over the whole state.
+        var mixer = seed
+        func next() -> UInt64 {
+            mixer &+= 0x9E37_79B9_7F4A_7C15
+            var z = mixer
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        state = (next(), next(), next(), next())
+    }
+
+    /// A generator seeded from the system's entropy.
+    public init() {
+        var system = SystemRandomNumberGenerator()
+        self.init(seed: system.next())
+    }
+
+    public mutating func next() -> UInt64 {
+        let result = ((state.1 &* 5) << 7 | (state.1 &* 5) >> 57) &* 9
+        let t = state.1 << 17
+        state.2 ^= state.0
+        state.3 ^= state.1
+        state.1 ^= state.2
+        state.0 ^= state.3
+        state.2 ^= t
+        state.3 = state.3 << 45 | state.3 >> 19
+        return result
+    }
+}
