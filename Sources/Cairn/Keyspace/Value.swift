@@ -17,6 +17,15 @@ enum Value {
         }
     }
 
+    /// An independent copy (`COPY`): collections are objects, so a copy
+    /// must not share them.
+    func duplicate() -> Value {
+        switch self {
+        case .string: return self
+        case .hash(let hash): return .hash(hash.copy())
+        }
+    }
+
     /// The name `OBJECT ENCODING` reports: Redis's encoding for the same data.
     var encodingName: String {
         switch self {
@@ -50,6 +59,11 @@ final class HashObject {
     private(set) var storage: Storage
 
     init() { storage = .compact([]) }
+
+    private init(storage: Storage) { self.storage = storage }
+
+    /// A copy with its own storage (the arrays are copied on write).
+    func copy() -> HashObject { HashObject(storage: storage) }
 
     var isCompact: Bool {
         if case .compact = storage { return true }
