@@ -121,7 +121,7 @@ public final class Engine {
                 let upper = spec.name.uppercased()
                 return .error("ERR unknown subcommand '\(String(decoding: argv[1].prefix(128), as: UTF8.self))'. Try \(upper) HELP.")
             }
-            guard sub.accepts(argumentCount: argv.count - 1) else { return .error(CommandError.wrongArity(sub.name).message) }
+            guard sub.accepts(argumentCount: argv.count) else { return .error(CommandError.wrongArity(sub.name).message) }
             command = sub
         }
         do {
