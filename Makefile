@@ -14,6 +14,7 @@ build: deps
 test: deps
 	$(SWIFT) build --build-tests -Xswiftc -warnings-as-errors
 	$(SWIFT) test --skip-build
+	$(SWIFT) run --skip-build cairn-example
 
 # Release-mode benchmarks, side by side with redis-server where it applies.
 bench: deps

@@ -26,6 +26,12 @@ let package = Package(
             dependencies: ["Cairn"],
             path: "Benchmarks/cairn-bench"
         ),
+        // The README's embedding example, built (and run by `make test`) so it cannot rot.
+        .executableTarget(
+            name: "cairn-example",
+            dependencies: ["Cairn"],
+            path: "Examples/ProductCache"
+        ),
         .testTarget(
             name: "CairnTests",
             dependencies: ["Cairn"]

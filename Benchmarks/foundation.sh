@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Foundation benchmarks: memory per key and in-process ops/s of the Cairn
+# engine, next to redis-server 7 (Debian's package) loaded with the same data
+# in the same run. Usage: Benchmarks/foundation.sh [KEYS] [HASHES]
+# Needs redis-server and redis-cli (apt-get install redis-server redis-tools).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+keys=${1:-1000000}
+hashes=${2:-100000}
+port=${REDIS_BENCH_PORT:-16390}
+
+swift build -c release --product cairn-bench >/dev/null
+echo "== cairn (release, in-process, single thread)"
+.build/release/cairn-bench strings "$keys" | tee /tmp/cairn-bench-strings.tsv
+.build/release/cairn-bench hashes "$hashes" | tee /tmp/cairn-bench-hashes.tsv
+
+rss_of() { awk '/VmRSS/ {print $2 * 1024}' "/proc/$1/status"; }
+start_redis() {
+    redis-server --port "$port" --save '' --appendonly no --daemonize no >/dev/null &
+    redis_pid=$!
+    for _ in $(seq 50); do redis-cli -p "$port" ping >/dev/null 2>&1 && return; sleep 0.1; done
+    echo "redis-server did not start" >&2; exit 1
+}
+stop_redis() { redis-cli -p "$port" shutdown nosave >/dev/null 2>&1 || true; wait "$redis_pid" 2>/dev/null || true; }
+
+echo "== redis-server $(redis-server --version | awk '{print $3}') on the same data"
+start_redis
+before=$(rss_of "$redis_pid")
+python3 - "$keys" <<'PY' | redis-cli -p "$port" --pipe >/dev/null
+import sys
+n = int(sys.argv[1]); value = "x" * 100; out = sys.stdout
+for i in range(n):
+    key = "key:%08d" % i
+    out.write("*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$100\r\n%s\r\n" % (len(key), key, value))
+PY
+after=$(rss_of "$redis_pid")
+redis_strings=$(( (after - before) / keys ))
+echo "redis.strings.bytes_per_key	$redis_strings	B"
+redis-benchmark -p "$port" -q -n 1000000 -r 1000000 -d 100 -P 64 -t set,get | tr '\r' '\n' | grep -E '^(SET|GET):' | sed 's/^/redis (redis-benchmark -P 64, loopback) /'
+stop_redis
+
+start_redis
+before=$(rss_of "$redis_pid")
+python3 - "$hashes" <<'PY' | redis-cli -p "$port" --pipe >/dev/null
+import sys
+n = int(sys.argv[1]); value = "v" * 10; out = sys.stdout
+for i in range(n):
+    key = "hash:%08d" % i
+    for f in range(10):
+        field = "field%d" % f
+        out.write("*4\r\n$4\r\nHSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n$10\r\n%s\r\n" % (len(key), key, len(field), field, value))
+PY
+after=$(rss_of "$redis_pid")
+redis_hashes=$(( (after - before) / hashes ))
+echo "redis.hashes.bytes_per_hash	$redis_hashes	B"
+stop_redis
+
+cairn_strings=$(awk '$1=="strings.bytes_per_key" {print $2}' /tmp/cairn-bench-strings.tsv)
+cairn_hashes=$(awk '$1=="hashes.bytes_per_hash" {print $2}' /tmp/cairn-bench-hashes.tsv)
+echo "== ratios (cairn / redis; lower is better for memory)"
+python3 -c "print('memory per string key: %.2f' % ($cairn_strings / $redis_strings)); print('memory per hash: %.2f' % ($cairn_hashes / $redis_hashes))"
