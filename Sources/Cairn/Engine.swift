@@ -14,6 +14,16 @@ public struct Execution: Sendable {
     public var effects: [Effect]
 }
 
+/// A logged effect that the engine refused on replay.
+public struct ReplayError: Error, Sendable, CustomStringConvertible {
+    public let effect: Effect
+    public let message: String
+    public var description: String {
+        let argv = effect.argv.map { String(decoding: $0.prefix(64), as: UTF8.self) }.joined(separator: " ")
+        return "replay of [db \(effect.database)] \(argv) failed: \(message)"
+    }
+}
+
 /// How to build an engine. Tests inject a `ManualClock` and a seed.
 public struct EngineConfiguration: Sendable {
     public var clock: any WallClock = SystemClock()
@@ -92,8 +102,9 @@ public final class Engine {
 
     /// Applies logged effects: the recovery path. Reads neither the clock nor
     /// the random source, and expires nothing on its own, so the result
-    /// depends only on the effects.
-    public func replay(_ effects: [Effect]) {
+    /// depends only on the effects. An effect that fails means the log and
+    /// the engine disagree: replay stops there and says which effect.
+    public func replay(_ effects: [Effect]) throws(ReplayError) {
         keyspace.expiryEnabled = false
         defer {
             keyspace.expiryEnabled = true
@@ -101,8 +112,9 @@ public final class Engine {
         }
         for effect in effects {
             var context = makeContext(effect.argv, session: Session(database: effect.database), now: 0)
-            let reply = dispatch(&context)
-            precondition(!reply.isError, "replayed effect \(effect) failed: \(reply)")
+            if case .error(let message) = dispatch(&context) {
+                throw ReplayError(effect: effect, message: message)
+            }
         }
     }
 

@@ -41,7 +41,11 @@ final class TestEngine {
     /// both hold the same data.
     func expectReplayMatches(sourceLocation: SourceLocation = #_sourceLocation) {
         let copy = Engine(configuration: EngineConfiguration(clock: ManualClock(milliseconds: 0), randomSeed: 99))
-        copy.replay(allEffects)
+        do {
+            try copy.replay(allEffects)
+        } catch {
+            Issue.record("\(error)", sourceLocation: sourceLocation)
+        }
         #expect(copy.digest() == engine.digest(), "replayed state differs", sourceLocation: sourceLocation)
     }
 }
