@@ -34,7 +34,7 @@ extension TestEngine {
         for effect in allEffects {
             let name = String(decoding: effect.argv[0], as: UTF8.self).uppercased()
             if CommandTable.lookup(effect.argv[0]) != nil {
-                copy.replay([effect])
+                do { try copy.replay([effect]) } catch { Issue.record("\(error)", sourceLocation: sourceLocation) }
                 continue
             }
             let key = ByteString(effect.argv[1])
