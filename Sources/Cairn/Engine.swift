@@ -162,20 +162,22 @@ public final class Engine {
     /// times a second by the server): per database, sample 20 keys that have
     /// a TTL, delete the expired ones, and repeat while more than 25% of a
     /// sample had expired, within `timeLimit`. Returns the `DEL` effects.
+    /// (This is Redis's classic 25% rule on random samples; Redis 7.0 walks
+    /// the expires table with a bucket cursor and repeats above 10% stale.
+    /// Either only decides when memory comes back, never what a client sees.)
     public func activeExpireCycle(timeLimit: Duration = .milliseconds(25)) -> [Effect] {
         let now = clock.nowMilliseconds()
         let deadline = ContinuousClock.now + timeLimit
         for database in 0..<Keyspace.databaseCount {
             while true {
-                let expires = keyspace.databases[database].expires
-                guard !expires.isEmpty else { break }
-                let sampleSize = min(20, expires.count)
+                let volatileCount = keyspace.databases[database].expires.count
+                guard volatileCount > 0 else { break }
+                let sampleSize = min(20, volatileCount)
                 var expired = 0
                 for _ in 0..<sampleSize {
-                    let table = keyspace.databases[database].expires
-                    guard let entry = table.randomEntry(using: &random) else { break }
-                    if table.value(at: entry) <= now {
-                        keyspace.deleteExpired(database, table.key(at: entry))
+                    guard let (key, when) = randomVolatileKey(database) else { break }
+                    if Keyspace.hasExpired(when, now: now) {
+                        keyspace.deleteExpired(database, key)
                         expired += 1
                     }
                 }
@@ -184,6 +186,14 @@ public final class Engine {
             if ContinuousClock.now >= deadline { break }
         }
         return keyspace.takeEffects()
+    }
+
+    /// A random key with a TTL and its expiry time. The table copy ends here,
+    /// so the caller's deletion does not copy the whole table (copy on write).
+    private func randomVolatileKey(_ database: Int) -> (ByteString, Int64)? {
+        let expires = keyspace.databases[database].expires
+        guard let entry = expires.randomEntry(using: &random) else { return nil }
+        return (expires.key(at: entry), expires.value(at: entry))
     }
 
     // MARK: Inspection

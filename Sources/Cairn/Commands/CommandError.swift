@@ -18,6 +18,8 @@ public struct CommandError: Error, Sendable, Equatable {
     static let overflow = err("increment or decrement would overflow")
     static let noSuchKey = err("no such key")
     static let invalidDatabase = err("DB index is out of range")
+    /// `shared.sameobjecterr`: COPY onto itself, MOVE to the same database.
+    static let sameObject = err("source and destination objects are the same")
     static let notPositive = err("value is out of range, must be positive")
     static let stringTooLong = err("string exceeds maximum allowed size (proto-max-bulk-len)")
 

@@ -40,10 +40,14 @@ enum DatabaseCommands {
     ]
 
     /// A database number argument: an integer (`getIntFromObjectOrReply`) in 0-15.
+    /// `notInteger` is the caller's message for a bad integer; without one,
+    /// a number outside C's `int` gets `getRangeLongFromObjectOrReply`'s own error.
     static func databaseIndex(_ context: CommandContext, _ index: Int,
-                              notInteger: CommandError = .notInteger) throws(CommandError) -> Int {
-        let value = try context.integer(index, error: notInteger)
-        guard value >= Int64(Int32.min), value <= Int64(Int32.max) else { throw notInteger }
+                              notInteger: CommandError? = nil) throws(CommandError) -> Int {
+        let value = try context.integer(index, error: notInteger ?? .notInteger)
+        guard value >= Int64(Int32.min), value <= Int64(Int32.max) else {
+            throw notInteger ?? .err("value is out of range, value must between -2147483648 and 2147483647")
+        }
         guard value >= 0, value < Int64(Keyspace.databaseCount) else { throw .invalidDatabase }
         return Int(value)
     }

@@ -28,6 +28,14 @@ public enum Glob {
         byte >= 65 && byte <= 90 ? byte + 32 : byte
     }
 
+    /// `tolower` on a signed `char` value (bytes 0x80-0xFF are negative and unchanged).
+    private static func lower(_ value: Int) -> Int {
+        value >= 65 && value <= 90 ? value + 32 : value
+    }
+
+    /// A byte as the signed `char` C reads it.
+    private static func signed(_ byte: UInt8) -> Int { Int(Int8(bitPattern: byte)) }
+
     // A transcription of stringmatchlen_impl. Reading past the end of the
     // pattern yields 0, as reading the C string's terminating NUL does.
     private static func match(_ pattern: UnsafeBufferPointer<UInt8>, _ patternStart: Int,
@@ -68,7 +76,10 @@ public enum Glob {
                         p -= 1
                         break
                     } else if remaining >= 3 && pat(p + 1) == UInt8(ascii: "-") {
-                        var start = pat(p), end = pat(p + 2), c = str(s)
+                        // Redis compares range bounds as C `char`, which is
+                        // signed on x86-64 (the reference build): `[a-\xff]`
+                        // spans -1...97, i.e. 0x00-0x61 and 0xFF, not 0x61-0xFF.
+                        var start = signed(pat(p)), end = signed(pat(p + 2)), c = signed(str(s))
                         if start > end { swap(&start, &end) }
                         if nocase {
                             start = lower(start)

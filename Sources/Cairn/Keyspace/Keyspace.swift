@@ -72,10 +72,12 @@ final class Keyspace {
     }
 
     /// Deletes `key` if its expiry time has passed; returns whether it did.
+    /// A key expires once the clock is strictly past its time (`keyIsExpired`:
+    /// `now > when`), so at `now == when` it still exists with a TTL of 0.
     @discardableResult
     func expireIfNeeded(_ database: Int, _ key: ByteString, now: Int64) -> Bool {
         guard expiryEnabled, !databases[database].expires.isEmpty,
-              let when = databases[database].expires[key], when <= now else { return false }
+              let when = databases[database].expires[key], Keyspace.hasExpired(when, now: now) else { return false }
         deleteExpired(database, key)
         return true
     }
@@ -90,8 +92,12 @@ final class Keyspace {
     /// Whether `key` exists but its expiry time has passed (for `WATCH`).
     func isLogicallyExpired(_ database: Int, _ key: ByteString, now: Int64) -> Bool {
         guard let when = databases[database].expires[key] else { return false }
-        return when <= now
+        return Keyspace.hasExpired(when, now: now)
     }
+
+    /// Whether an expiry time has passed: strictly, as Redis's `keyIsExpired`
+    /// and `activeExpireCycleTryExpire` (`now > when`).
+    static func hasExpired(_ when: Int64, now: Int64) -> Bool { now > when }
 
     // MARK: Mutation
 
