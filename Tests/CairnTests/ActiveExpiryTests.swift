@@ -23,7 +23,7 @@ import Testing
     static func expectReplayMatches(_ t: TestEngine, cycles: [Effect],
                                     sourceLocation: SourceLocation = #_sourceLocation) {
         let copy = Engine(configuration: EngineConfiguration(clock: ManualClock(milliseconds: 0), randomSeed: 7))
-        copy.replay(t.allEffects + cycles)
+        do { try copy.replay(t.allEffects + cycles) } catch { Issue.record("\(error)", sourceLocation: sourceLocation) }
         #expect(copy.digest() == t.engine.digest(), "replayed state differs", sourceLocation: sourceLocation)
     }
 

@@ -48,10 +48,10 @@ import Testing
         t.expectReplayMatches()
     }
 
-    @Test func replaySetsPastTimesInsteadOfDeleting() {
+    @Test func replaySetsPastTimesInsteadOfDeleting() throws {
         let t = TestEngine()
         let b = KeysFixtures.b
-        t.engine.replay([
+        try t.engine.replay([
             Effect(database: 0, argv: [b("SET"), b("k"), b("v")]),
             Effect(database: 0, argv: [b("EXPIRE"), b("k"), b("-5")]),
             Effect(database: 0, argv: [b("SET"), b("j"), b("v")]),
