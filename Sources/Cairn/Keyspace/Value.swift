@@ -92,6 +92,13 @@ final class HashObject {
     }
 
     /// Sets `field`; returns true when the field is new.
+    ///
+    /// A compact hash becomes a table when the field or the value is longer
+    /// than `hashMaxListpackValue` bytes or the hash passes
+    /// `hashMaxListpackEntries` fields. Redis converts before writing a long
+    /// argument (`hashTypeTryConversion`) and after appending one field too
+    /// many (`hashTypeSet`); converting right after the write ends in the
+    /// same encoding and contents.
     @discardableResult
     func set(_ field: ByteString, _ value: ByteString, limits: EncodingLimits) -> Bool {
         if case .compact(var pairs) = storage {
@@ -119,6 +126,9 @@ final class HashObject {
         storage = .table(table)
         return replaced == nil
     }
+
+    /// Whether `field` is present (`HEXISTS`, `HSETNX`).
+    func contains(_ field: ByteString) -> Bool { get(field) != nil }
 
     /// Removes `field`; returns true when it was present.
     @discardableResult
@@ -168,6 +178,43 @@ final class HashObject {
             let entry = table.randomEntry(using: &generator)!
             return (table.key(at: entry), table.value(at: entry))
         }
+    }
+
+    /// Every field and value, in storage order.
+    var pairs: [(field: ByteString, value: ByteString)] {
+        var result: [(field: ByteString, value: ByteString)] = []
+        result.reserveCapacity(count)
+        forEach { result.append(($0, $1)) }
+        return result
+    }
+
+    /// `count` distinct fields, each with its value, chosen uniformly at
+    /// random: `HRANDFIELD key count` with a positive count. Asking for the
+    /// whole hash or more returns every pair in storage order, as Redis's
+    /// "CASE 2". A table with at least three times the fields asked for is
+    /// sampled with rejection of repeats ("CASE 4": a few draws per field);
+    /// otherwise a partial Fisher-Yates shuffle of all pairs picks them (the
+    /// listpack path and "CASE 3", where rejection would redraw too often).
+    func randomDistinctPairs<R: RandomNumberGenerator>(
+        _ count: Int, using generator: inout R
+    ) -> [(field: ByteString, value: ByteString)] {
+        guard count > 0 else { return [] }
+        guard count < self.count else { return pairs }
+        if case .table = storage, count <= self.count / 3 {
+            var seen = Set<ByteString>(minimumCapacity: count)
+            var result: [(field: ByteString, value: ByteString)] = []
+            result.reserveCapacity(count)
+            while result.count < count {
+                let (field, value) = randomPair(using: &generator)
+                if seen.insert(field).inserted { result.append((field, value)) }
+            }
+            return result
+        }
+        var all = pairs
+        for index in 0..<count {
+            all.swapAt(index, Int.random(in: index..<all.count, using: &generator))
+        }
+        return Array(all.prefix(count))
     }
 
     /// One step of `HSCAN`. A compact hash is returned whole with cursor 0, as
