@@ -49,6 +49,7 @@ struct ByteTable<Value> {
 
     /// The entry index of `key`, if present.
     func find(_ key: ByteString) -> Int? {
+        if count == 0 { return nil }
         let hash = ByteTable.hash(key)
         var slot = Int(hash) & mask
         while true {
@@ -117,6 +118,7 @@ struct ByteTable<Value> {
     /// Removes `key`; returns its value if it was present.
     @discardableResult
     mutating func removeValue(forKey key: ByteString) -> Value? {
+        if count == 0 { return nil }  // most keys have no TTL: skip hashing for the empty expires table
         let hash = ByteTable.hash(key)
         var slot = Int(hash) & mask
         while true {
