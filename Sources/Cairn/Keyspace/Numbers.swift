@@ -41,36 +41,34 @@ enum Numbers {
     /// `string2d`: all of `text` must be a `strtod` number; no leading space,
     /// no NaN, no overflow to infinity (but `inf` spelled out is accepted).
     static func parseDouble(_ text: Bytes) -> Double? {
-        guard !text.isEmpty, !isSpace(text[0]), !text.contains(0) else { return nil }
-        var terminated = text
-        terminated.append(0)
-        return terminated.withUnsafeBufferPointer { buffer -> Double? in
-            let start = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
-            var end: UnsafeMutablePointer<CChar>?
-            errno = 0
-            let value = strtod(start, &end)
-            guard let end, end - UnsafeMutablePointer(mutating: start) == text.count else { return nil }
-            if errno == ERANGE && (value.isInfinite || value == 0) { return nil }
-            if value.isNaN { return nil }
-            return value
-        }
+        guard let value = parseWholly(text, strtod) else { return nil }
+        return value.isNaN ? nil : value
     }
 
     /// `string2ld`: as `parseDouble`, in `long double` (x87 80-bit), which
     /// `INCRBYFLOAT` and `HINCRBYFLOAT` compute in.
     static func parseLongDouble(_ text: Bytes) -> Float80? {
-        // MAX_LONG_DOUBLE_CHARS is 5 * 1024.
-        guard !text.isEmpty, text.count < 5 * 1024, !isSpace(text[0]), !text.contains(0) else { return nil }
+        // MAX_LONG_DOUBLE_CHARS is 5 * 1024; string2ld also refuses EINVAL.
+        guard text.count < 5 * 1024, let value = parseWholly(text, strtold), errno != EINVAL else { return nil }
+        return value.isNaN ? nil : value
+    }
+
+    /// Runs a C `strto*` parser over `text`, which must be consumed whole,
+    /// must not start with a space (`isspace`) and must not overflow
+    /// (`ERANGE` to infinity or zero), as Redis's `string2d`/`string2ld` check.
+    private static func parseWholly<F: BinaryFloatingPoint>(
+        _ text: Bytes, _ parse: (UnsafePointer<CChar>, UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> F
+    ) -> F? {
+        guard !text.isEmpty, !isSpace(text[0]), !text.contains(0) else { return nil }
         var terminated = text
         terminated.append(0)
-        return terminated.withUnsafeBufferPointer { buffer -> Float80? in
+        return terminated.withUnsafeBufferPointer { buffer -> F? in
             let start = UnsafeRawPointer(buffer.baseAddress!).assumingMemoryBound(to: CChar.self)
             var end: UnsafeMutablePointer<CChar>?
             errno = 0
-            let value = strtold(start, &end)
+            let value = parse(start, &end)
             guard let end, end - UnsafeMutablePointer(mutating: start) == text.count else { return nil }
             if errno == ERANGE && (value.isInfinite || value == 0) { return nil }
-            if errno == EINVAL || value.isNaN { return nil }
             return value
         }
     }
