@@ -199,3 +199,95 @@ extension ByteString {
         }
     }
 }
+
+// MARK: In-place mutation
+
+extension ByteString {
+    /// Grows the string to at least `minimumCount` bytes (the new bytes are
+    /// zero) and calls `body` to change the bytes in place, as Redis's bit
+    /// and range commands change an sds in place (`sdsgrowzero` then a write).
+    ///
+    /// Heap bytes that only this value references and that have room are
+    /// changed where they are, so `SETBIT` on a big bitmap costs O(1), not a
+    /// copy. Otherwise the bytes move once into a new buffer: exactly sized
+    /// for a string that was empty (as `sdsnewlen`), with room to grow for
+    /// one that was not (as `sdsMakeRoomFor`: twice the size, at most 1 MB
+    /// more). An integer-encoded string becomes its decimal text first.
+    ///
+    /// ```swift
+    /// var bitmap = ByteString()
+    /// bitmap.withMutableBytes(minimumCount: 2) { $0[1] |= 0x80 }  // "\0\x80"
+    /// ```
+    mutating func withMutableBytes<R>(minimumCount: Int = 0,
+                                      _ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
+        if case .integer(let value) = storage { self = ByteString(decimalBytes(value)) }
+        let newCount = Swift.max(count, minimumCount)
+        if isInline {
+            if newCount <= ByteString.inlineCapacity { return try withMutableInlineBytes(count: newCount, body) }
+            let old = bytes
+            storage = .heap(HeapBytes.make(old, capacity: ByteString.grownCapacity(oldCount: old.count, newCount: newCount)))
+        }
+        // Not a `switch` over `storage`: its copy of the value would hold a
+        // second reference to the buffer for as long as the switch runs.
+        var heap = takeHeapBytes()
+        let oldCount = Int(heap.header)
+        if !isKnownUniquelyReferenced(&heap) || heap.capacity < newCount {
+            heap = heap.withUnsafeMutablePointerToElements { old in
+                HeapBytes.make(UnsafeBufferPointer(start: old, count: oldCount),
+                               capacity: ByteString.grownCapacity(oldCount: oldCount, newCount: newCount))
+            }
+        }
+        heap.withUnsafeMutablePointerToElements { pointer in
+            (pointer + oldCount).initialize(repeating: 0, count: newCount - oldCount)
+        }
+        heap.header = UInt32(newCount)
+        defer { storage = .heap(heap) }
+        return try heap.withUnsafeMutablePointerToElements { pointer in
+            try body(UnsafeMutableRawBufferPointer(start: pointer, count: newCount))
+        }
+    }
+
+    private var isInline: Bool {
+        if case .inline = storage { return true }
+        return false
+    }
+
+    /// `withMutableBytes` for a string that stays inline.
+    private mutating func withMutableInlineBytes<R>(count newCount: Int,
+                                                    _ body: (UnsafeMutableRawBufferPointer) throws -> R) rethrows -> R {
+        guard case .inline(var inline) = storage else { preconditionFailure("not inline storage") }
+        let oldCount = Int(inline.count)
+        inline.count = UInt8(newCount)
+        defer { storage = .inline(inline) }
+        return try Swift.withUnsafeMutableBytes(of: &inline) { raw in
+            let bytes = UnsafeMutableRawBufferPointer(rebasing: raw[0..<newCount])
+            for index in oldCount..<newCount { bytes[index] = 0 }
+            return try body(bytes)
+        }
+    }
+
+    /// Moves the heap buffer out, leaving this value empty, so that a sole
+    /// owner holds the only reference.
+    private mutating func takeHeapBytes() -> HeapBytes {
+        guard case .heap(let heap) = storage else { preconditionFailure("not heap storage") }
+        storage = .inline(InlineBytes())
+        return heap
+    }
+    /// `sdsMakeRoomFor`'s greedy growth (SDS_MAX_PREALLOC is 1 MB); exact for a new string.
+    static func grownCapacity(oldCount: Int, newCount: Int) -> Int {
+        if oldCount == 0 { return newCount }
+        let megabyte = 1024 * 1024
+        return newCount < megabyte ? newCount * 2 : newCount + megabyte
+    }
+}
+
+extension HeapBytes {
+    /// A buffer holding `bytes`, with room for at least `capacity` bytes.
+    static func make<C: Collection>(_ bytes: C, capacity: Int) -> HeapBytes where C.Element == UInt8 {
+        let buffer = HeapBytes.create(minimumCapacity: Swift.max(capacity, bytes.count)) { _ in UInt32(bytes.count) }
+        buffer.withUnsafeMutablePointerToElements { pointer in
+            _ = UnsafeMutableBufferPointer(start: pointer, count: bytes.count).initialize(from: bytes)
+        }
+        return unsafeDowncast(buffer, to: HeapBytes.self)
+    }
+}
