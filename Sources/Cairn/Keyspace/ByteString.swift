@@ -150,52 +150,13 @@ func decimalBytes(_ value: Int64) -> Bytes {
 extension ByteString {
     /// Writes `bytes` at `offset`, zero-filling any gap past the end: the
     /// in-place change behind APPEND and SETRANGE (sds's `sdsgrowzero` +
-    /// `memcpy`). A uniquely owned heap buffer with room is changed in
-    /// place; otherwise the bytes move to a new buffer with room to grow as
-    /// sds's `sdsMakeRoomFor` leaves (double below 1 MB, 1 MB more above),
-    /// so repeated appends cost what they add, not the whole string.
+    /// `memcpy`), through `withMutableBytes`, so repeated appends cost what
+    /// they add, not the whole string.
     mutating func write(_ bytes: Bytes, at offset: Int) {
-        let oldCount = count
-        let newCount = Swift.max(oldCount, offset + bytes.count)
-        if case .heap(var heap) = storage {
-            storage = .integer(0)  // drop this value's reference so uniqueness reflects other owners
-            if isKnownUniquelyReferenced(&heap) && heap.capacity >= newCount {
-                heap.withUnsafeMutablePointerToElements { pointer in
-                    ByteString.fill(UnsafeMutableRawPointer(pointer), oldCount: oldCount, with: bytes, at: offset)
-                }
-                heap.header = UInt32(newCount)
-                storage = .heap(heap)
-                return
+        withMutableBytes(minimumCount: offset + bytes.count) { destination in
+            bytes.withUnsafeBytes { source in
+                if let base = source.baseAddress { (destination.baseAddress! + offset).copyMemory(from: base, byteCount: source.count) }
             }
-            storage = .heap(heap)
-        }
-        if newCount <= ByteString.inlineCapacity {
-            var result = self.bytes
-            if offset > result.count { result += Bytes(repeating: 0, count: offset - result.count) }
-            result.replaceSubrange(offset..<Swift.min(result.count, offset + bytes.count), with: bytes)
-            self = ByteString(result)
-            return
-        }
-        let megabyte = 1024 * 1024
-        let capacity = newCount < megabyte ? newCount * 2 : newCount + megabyte
-        let heap = HeapBytes.create(minimumCapacity: capacity) { _ in UInt32(newCount) }
-        heap.withUnsafeMutablePointerToElements { pointer in
-            let raw = UnsafeMutableRawPointer(pointer)
-            withUnsafeBytes { old in
-                if let base = old.baseAddress { raw.copyMemory(from: base, byteCount: old.count) }
-            }
-            ByteString.fill(raw, oldCount: oldCount, with: bytes, at: offset)
-        }
-        storage = .heap(unsafeDowncast(heap, to: HeapBytes.self))
-    }
-
-    /// Zero-fills `oldCount..<offset` and copies `bytes` to `offset`.
-    private static func fill(_ raw: UnsafeMutableRawPointer, oldCount: Int, with bytes: Bytes, at offset: Int) {
-        if offset > oldCount {
-            (raw + oldCount).initializeMemory(as: UInt8.self, repeating: 0, count: offset - oldCount)
-        }
-        bytes.withUnsafeBytes { source in
-            if let base = source.baseAddress { (raw + offset).copyMemory(from: base, byteCount: source.count) }
         }
     }
 }
