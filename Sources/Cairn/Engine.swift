@@ -1,8 +1,15 @@
-/// A client's per-connection engine state: the selected database.
+/// A client's per-connection engine state: the selected database and the
+/// protocol version, which a few replies depend on exactly as in Redis
+/// (`HRANDFIELD .. WITHVALUES` gives pairs in RESP3, a flat array in RESP2).
 public struct Session: Sendable {
     /// The database `SELECT` chose (0-15).
     public var database: Int = 0
-    public init(database: Int = 0) { self.database = database }
+    /// 2 or 3, as `HELLO` negotiated.
+    public var protocolVersion: Int = 2
+    public init(database: Int = 0, protocolVersion: Int = 2) {
+        self.database = database
+        self.protocolVersion = protocolVersion
+    }
 }
 
 /// What running a command gave: its reply and the effects the log must hold
@@ -119,7 +126,8 @@ public final class Engine {
     }
 
     private func makeContext(_ argv: [Bytes], session: Session, now: Int64) -> CommandContext {
-        CommandContext(engine: self, keyspace: keyspace, argv: argv, database: session.database, now: now)
+        CommandContext(engine: self, keyspace: keyspace, argv: argv, database: session.database,
+                       protocolVersion: session.protocolVersion, now: now)
     }
 
     private func dispatch(_ context: inout CommandContext) -> Reply {

@@ -406,6 +406,14 @@ import Testing
         #expect(t.run("HRANDFIELD", "h", "3") == .texts(["a", "b", "c"]), "the whole hash, in order, as Redis's CASE 2")
         #expect(t.run("HRANDFIELD", "h", "10", "withvalues") == .texts(["a", "1", "b", "2", "c", "3"]))
         #expect(t.lastEffects == [])
+        t.session.protocolVersion = 3
+        #expect(t.run("HRANDFIELD", "h", "10", "withvalues") == .array([.texts(["a", "1"]), .texts(["b", "2"]), .texts(["c", "3"])]),
+                "RESP3 replies field/value pairs")
+        if case .array(let pairs) = t.run("HRANDFIELD", "h", "-4", "withvalues") {
+            #expect(pairs.count == 4)
+        } else {
+            Issue.record("HRANDFIELD -4 WITHVALUES must reply an array")
+        }
     }
 
     /// Positive counts give distinct fields (values matching), negative

@@ -9,6 +9,9 @@ struct CommandContext {
     let argv: [Bytes]
     /// The selected database (`SELECT` changes it for the session).
     var database: Int
+    /// The client's RESP version (2 or 3), for the few replies whose shape
+    /// Redis varies beyond what the encoder maps.
+    let protocolVersion: Int
     /// Unix milliseconds at the start of the command.
     let now: Int64
 

@@ -225,9 +225,8 @@ enum HashCommands {
     /// missing key give an empty array. The count and the options are
     /// checked before the key is looked up, as Redis does.
     ///
-    /// With `WITHVALUES` Redis replies pairs in RESP3 and a flat array in
-    /// RESP2; `Reply` has no protocol, so this is the flat RESP2 shape for
-    /// now (a pairs-aware reply kind would let the encoder choose).
+    /// With `WITHVALUES` Redis replies a flat array in RESP2 and an array
+    /// of [field, value] pairs in RESP3 (`addReplyArrayLen(c,2)` per pair).
     static func randomFields(_ context: CommandContext) throws(CommandError) -> Reply {
         let key = context.key(1)
         guard context.argumentCount >= 3 else {
@@ -251,9 +250,14 @@ enum HashCommands {
         guard requested != 0 else { return .array([]) }
 
         var elements: [Reply] = []
+        let pairs = withValues && context.protocolVersion >= 3
         func append(_ field: ByteString, _ value: ByteString) {
-            elements.append(.bulk(field))
-            if withValues { elements.append(.bulk(value)) }
+            if pairs {
+                elements.append(.array([.bulk(field), .bulk(value)]))
+            } else {
+                elements.append(.bulk(field))
+                if withValues { elements.append(.bulk(value)) }
+            }
         }
         if requested < 0 {
             let draws = Int(requested.magnitude)
