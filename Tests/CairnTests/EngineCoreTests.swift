@@ -95,6 +95,21 @@ import Testing
         t.engine.unwatch(database: 0, key: key)
     }
 
+    @Test func watchVersionsChangeWhenAKeyExpires() {
+        let t = TestEngine()
+        let lazy = Array("lazy".utf8), active = Array("active".utf8)
+        t.run("SET", "lazy", "v", "PX", "100")
+        t.run("SET", "active", "v", "PX", "100")
+        let lazyBefore = t.engine.watch(database: 0, key: lazy)
+        let activeBefore = t.engine.watch(database: 0, key: active)
+        t.clock.advance(milliseconds: 101)
+        #expect(t.engine.isLogicallyExpired(database: 0, key: lazy))
+        #expect(t.run("GET", "lazy") == .null)
+        #expect(t.engine.modificationVersion(database: 0, key: lazy) != lazyBefore, "lazy expiry is a modification")
+        #expect(t.engine.activeExpireCycle() == [Effect(database: 0, argv: [Array("DEL".utf8), active])])
+        #expect(t.engine.modificationVersion(database: 0, key: active) != activeBefore, "active expiry is a modification")
+    }
+
     @Test func digestIgnoresInsertionOrder() {
         let a = TestEngine(), b = TestEngine()
         for i in 0..<200 { a.run("SET", "k\(i)", "v\(i)") }
