@@ -47,123 +47,119 @@ public struct EncodingLimits: Sendable {
     public init() {}
 }
 
-/// A Redis hash. Small hashes are a flat array of field/value pairs scanned
-/// linearly (Redis's listpack: no per-field allocation, no index); they turn
-/// into a `ByteTable` once they pass `EncodingLimits`, and never back.
+/// A Redis hash. Small hashes are `PackedPairs`, one byte buffer of
+/// field/value pairs scanned linearly (Redis's listpack: no per-field
+/// allocation, no index, insertion order); they turn into a `ByteTable` once
+/// they pass `EncodingLimits`, and never back.
+///
+/// A class, so a command changes the stored hash in place. Twenty-four
+/// bytes, the smallest malloc chunk (32): the object header and an 8-byte
+/// enum of two references; the table lives in its own object so the enum
+/// does not grow to `ByteTable`'s 56 bytes for every small hash.
 final class HashObject {
-    enum Storage {
-        case compact([ByteString])  // field, value, field, value, ...
-        case table(ByteTable<ByteString>)
+    private enum Storage {
+        case packed(PackedPairs)
+        case table(FieldTable)
     }
 
-    private(set) var storage: Storage
+    /// A big hash's table, boxed (see `HashObject`).
+    private final class FieldTable {
+        var table: ByteTable<ByteString>
+        init(_ table: ByteTable<ByteString>) { self.table = table }
+    }
 
-    init() { storage = .compact([]) }
+    private var storage: Storage
+
+    init() { storage = .packed(PackedPairs()) }
 
     private init(storage: Storage) { self.storage = storage }
 
-    /// A copy with its own storage (the arrays are copied on write).
-    func copy() -> HashObject { HashObject(storage: storage) }
+    /// A copy with its own storage (packed bytes are shared until one side
+    /// writes; a table's arrays are copied on write).
+    func copy() -> HashObject {
+        switch storage {
+        case .packed: return HashObject(storage: storage)
+        case .table(let box): return HashObject(storage: .table(FieldTable(box.table)))
+        }
+    }
 
     var isCompact: Bool {
-        if case .compact = storage { return true }
+        if case .packed = storage { return true }
         return false
     }
 
     var count: Int {
         switch storage {
-        case .compact(let pairs): return pairs.count / 2
-        case .table(let table): return table.count
+        case .packed(let pairs): return pairs.count
+        case .table(let box): return box.table.count
         }
     }
 
     func get(_ field: ByteString) -> ByteString? {
         switch storage {
-        case .compact(let pairs):
-            var index = 0
-            while index < pairs.count {
-                if pairs[index] == field { return pairs[index + 1] }
-                index += 2
-            }
-            return nil
-        case .table(let table):
-            return table[field]
+        case .packed(let pairs): return pairs.value(for: field)
+        case .table(let box): return box.table[field]
         }
     }
 
     /// Sets `field`; returns true when the field is new.
     ///
     /// A compact hash becomes a table when the field or the value is longer
-    /// than `hashMaxListpackValue` bytes or the hash passes
-    /// `hashMaxListpackEntries` fields. Redis converts before writing a long
-    /// argument (`hashTypeTryConversion`) and after appending one field too
-    /// many (`hashTypeSet`); converting right after the write ends in the
-    /// same encoding and contents.
+    /// than `hashMaxListpackValue` bytes, or the packed bytes would pass
+    /// Redis's 1 GB listpack safety size (`hashTypeTryConversion`, before
+    /// the write), or the hash passes `hashMaxListpackEntries` fields
+    /// (`hashTypeSet`, after appending one field too many).
     @discardableResult
     func set(_ field: ByteString, _ value: ByteString, limits: EncodingLimits) -> Bool {
-        if case .compact(var pairs) = storage {
-            var index = 0
-            while index < pairs.count {
-                if pairs[index] == field {
-                    storage = .compact([])  // drop the enum's reference so the array stays unique
-                    pairs[index + 1] = value
-                    storage = .compact(pairs)
-                    convertIfNeeded(value: value, limits: limits)
-                    return false
-                }
-                index += 2
+        if case .packed(let pairs) = storage {
+            let fieldCount = field.count, valueCount = value.count
+            if fieldCount > limits.hashMaxListpackValue || valueCount > limits.hashMaxListpackValue
+                || pairs.byteCount + fieldCount + valueCount > PackedPairs.safetyLimitBytes {
+                convertToTable()
             }
-            storage = .compact([])
-            pairs.append(field)
-            pairs.append(value)
-            storage = .compact(pairs)
-            convertIfNeeded(field: field, value: value, limits: limits)
-            return true
         }
-        guard case .table(var table) = storage else { return false }
-        storage = .compact([])
-        let replaced = table.updateValue(value, forKey: field)
-        storage = .table(table)
-        return replaced == nil
+        switch storage {
+        case .packed(var pairs):
+            storage = .packed(PackedPairs())  // drop the enum's reference so the buffer can change in place
+            let outcome = pairs.set(field, value)
+            storage = .packed(pairs)
+            guard case .inserted(let pairCount) = outcome else { return false }
+            if pairCount > limits.hashMaxListpackEntries { convertToTable() }
+            return true
+        case .table(let box):
+            return box.table.updateValue(value, forKey: field) == nil
+        }
     }
 
     /// Whether `field` is present (`HEXISTS`, `HSETNX`).
-    func contains(_ field: ByteString) -> Bool { get(field) != nil }
+    func contains(_ field: ByteString) -> Bool {
+        switch storage {
+        case .packed(let pairs): return pairs.contains(field)
+        case .table(let box): return box.table.find(field) != nil
+        }
+    }
 
     /// Removes `field`; returns true when it was present.
     @discardableResult
     func remove(_ field: ByteString) -> Bool {
         switch storage {
-        case .compact(var pairs):
-            var index = 0
-            while index < pairs.count {
-                if pairs[index] == field {
-                    storage = .compact([])
-                    pairs.removeSubrange(index..<index + 2)
-                    storage = .compact(pairs)
-                    return true
-                }
-                index += 2
-            }
-            return false
-        case .table(var table):
-            storage = .compact([])
-            let removed = table.removeValue(forKey: field) != nil
-            storage = .table(table)
+        case .packed(var pairs):
+            storage = .packed(PackedPairs())
+            let removed = pairs.remove(field)
+            storage = .packed(pairs)
             return removed
+        case .table(let box):
+            return box.table.removeValue(forKey: field) != nil
         }
     }
 
     /// Calls `body` with each field and value, in storage order.
     func forEach(_ body: (ByteString, ByteString) throws -> Void) rethrows {
         switch storage {
-        case .compact(let pairs):
-            var index = 0
-            while index < pairs.count {
-                try body(pairs[index], pairs[index + 1])
-                index += 2
-            }
-        case .table(let table):
+        case .packed(let pairs):
+            try pairs.forEach(body)
+        case .table(let box):
+            let table = box.table
             try table.forEachEntry { try body(table.key(at: $0), table.value(at: $0)) }
         }
     }
@@ -171,12 +167,11 @@ final class HashObject {
     /// A uniformly random field and its value; the hash must not be empty.
     func randomPair<R: RandomNumberGenerator>(using generator: inout R) -> (ByteString, ByteString) {
         switch storage {
-        case .compact(let pairs):
-            let index = Int.random(in: 0..<pairs.count / 2, using: &generator) * 2
-            return (pairs[index], pairs[index + 1])
-        case .table(let table):
-            let entry = table.randomEntry(using: &generator)!
-            return (table.key(at: entry), table.value(at: entry))
+        case .packed(let pairs):
+            return pairs.pair(at: Int.random(in: 0..<pairs.count, using: &generator))
+        case .table(let box):
+            let entry = box.table.randomEntry(using: &generator)!
+            return (box.table.key(at: entry), box.table.value(at: entry))
         }
     }
 
@@ -221,24 +216,19 @@ final class HashObject {
     /// Redis does for listpacks.
     func scan(cursor: UInt64, _ body: (ByteString, ByteString) throws -> Void) rethrows -> UInt64 {
         switch storage {
-        case .compact:
+        case .packed:
             try forEach(body)
             return 0
-        case .table(let table):
+        case .table(let box):
+            let table = box.table
             return try table.scan(cursor: cursor) { try body(table.key(at: $0), table.value(at: $0)) }
         }
     }
 
-    private func convertIfNeeded(field: ByteString? = nil, value: ByteString, limits: EncodingLimits) {
-        guard case .compact(let pairs) = storage else { return }
-        let tooLong = value.count > limits.hashMaxListpackValue || (field?.count ?? 0) > limits.hashMaxListpackValue
-        guard tooLong || pairs.count / 2 > limits.hashMaxListpackEntries else { return }
+    private func convertToTable() {
+        guard case .packed(let pairs) = storage else { return }
         var table = ByteTable<ByteString>()
-        var index = 0
-        while index < pairs.count {
-            table.insertNew(pairs[index], pairs[index + 1])
-            index += 2
-        }
-        storage = .table(table)
+        pairs.forEach { table.insertNew($0, $1) }
+        storage = .table(FieldTable(table))
     }
 }
