@@ -1,0 +1,73 @@
+/// The torn-tail proof (docs/FORMAT.md, "When a frame is bad"). When the
+/// reader meets a bad or incomplete frame where record E was expected, the
+/// bytes are either a torn tail (the write of E, and of nothing after it,
+/// was cut short: truncate) or corruption (something after the bad frame was
+/// written and must not be silently dropped: refuse to open). The difference
+/// is whether a valid frame numbered E or later starts anywhere after it.
+extension RecordFrame {
+    /// The first valid frame that starts at an index `>= start` of `bytes`
+    /// and is numbered `expectedSequence` or later, or nil when there is
+    /// none: the proof of a torn tail.
+    ///
+    /// Every offset is tried, not only plausible frame boundaries, because a
+    /// bad length field says nothing about where the next frame starts.
+    /// Frames numbered below `expectedSequence` do not count: they are older
+    /// records left in a recycled segment. Frames numbered higher than the
+    /// rest of `bytes` could hold after `expectedSequence` do not count
+    /// either, which keeps the scan cheap over arbitrary bytes (a checksum is
+    /// computed only where the 8 sequence bytes fall in that narrow window).
+    /// A frame numbered above `expectedSequence` does count: when frame E is
+    /// damaged in place, E+1 is the evidence that comes after it.
+    ///
+    /// ```swift
+    /// // decoder said .corrupt at offset 4096 of segment `bytes` (file offset 0),
+    /// // where record 77 was expected:
+    /// if let later = RecordFrame.laterValidFrame(in: bytes, from: 4096 + 1, expectedSequence: 77) {
+    ///     // corruption: record \(later.sequence) at \(later.frameOffset) follows the bad frame
+    /// } else {
+    ///     // torn tail: truncate at 4096
+    /// }
+    /// ```
+    ///
+    /// - Parameters:
+    ///   - bytes: the region to search, typically the rest of the segment.
+    ///   - start: the first index of `bytes` where a frame may start (one
+    ///     past the bad frame's first byte).
+    ///   - baseOffset: the stream offset of `bytes[0]`, for the returned
+    ///     record's `frameOffset`.
+    ///   - expectedSequence: the sequence number the bad frame should have had.
+    public static func laterValidFrame(
+        in bytes: Bytes, from start: Int = 0, baseOffset: Int = 0, expectedSequence: UInt64,
+        maximumPayloadBytes: Int = defaultMaximumPayloadBytes
+    ) -> DecodedRecord? {
+        let room = max(0, bytes.count - start) / minimumFrameByteCount
+        let (last, overflow) = expectedSequence.addingReportingOverflow(UInt64(room))
+        let sequences = expectedSequence...(overflow ? UInt64.max : last)
+        return firstValidFrame(in: bytes, from: start, baseOffset: baseOffset, sequences: sequences,
+                               maximumPayloadBytes: maximumPayloadBytes)
+    }
+
+    /// The first valid frame starting at an index `>= start` of `bytes`
+    /// whose sequence number is in `sequences`.
+    static func firstValidFrame(
+        in bytes: Bytes, from start: Int, baseOffset: Int, sequences: ClosedRange<UInt64>, maximumPayloadBytes: Int
+    ) -> DecodedRecord? {
+        bytes.withUnsafeBytes { buffer -> DecodedRecord? in
+            var index = max(0, start)
+            while index + headerByteCount <= buffer.count {
+                defer { index += 1 }
+                // Cheapest filters first: the sequence window rejects almost
+                // every offset of arbitrary bytes before any checksum work.
+                let sequence = buffer.loadLittleEndian(at: index + 8, as: UInt64.self)
+                guard sequences.contains(sequence) else { continue }
+                let header = readHeader(buffer, at: index)
+                guard headerDefect(header, maximumPayloadBytes: maximumPayloadBytes) == nil,
+                      header.payloadByteCount <= buffer.count - index - headerByteCount else { continue }
+                if case .record(let record) = decodeBody(buffer, at: index, header, frameOffset: baseOffset + index) {
+                    return record
+                }
+            }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,172 @@
+/// One record of the write-ahead log on disk (docs/FORMAT.md, "Record
+/// frame"): the effects of one command or one `MULTI/EXEC`, so replay applies
+/// all of them or none.
+///
+/// ```
+/// offset size field
+///      0    4 payload length N, u32 LE
+///      4    4 masked CRC-32C of bytes 0..<4, then bytes 8..<24+N, u32 LE
+///      8    8 sequence number, u64 LE (>= 1, +1 per record)
+///     16    8 wall-clock time, Unix ms, i64 LE
+///     24    N payload: effects (`RecordPayload`)
+/// ```
+///
+/// Frames follow one another with no padding. The checksum covers the length
+/// field too, so a torn or flipped length can never make the reader accept a
+/// frame boundary the writer did not write (and skip or misread what follows).
+///
+/// ```swift
+/// let effects = [Effect(database: 0, argv: [Array("SET".utf8), Array("k".utf8), Array("v".utf8)])]
+/// let log = try RecordFrame.encode(effects, sequence: 1, timestampMilliseconds: 1_700_000_000_000)
+/// var decoder = RecordDecoder()
+/// decoder.append(log)
+/// if case .record(let record) = decoder.next() { assert(record.effects == effects) }
+/// ```
+public enum RecordFrame {
+    /// The fixed part of a frame, before the payload.
+    public static let headerByteCount = 24
+    /// The largest payload the reader accepts unless told otherwise: one
+    /// string at Redis's 512 MB `proto-max-bulk-len` plus 64 KiB for its
+    /// command, key and framing. A larger declared length is corruption.
+    public static let defaultMaximumPayloadBytes = 512 * 1024 * 1024 + 64 * 1024
+    /// The smallest possible frame (a one-argument, empty-string effect);
+    /// bounds how many frames the rest of a segment can hold.
+    static let minimumFrameByteCount = headerByteCount + RecordPayload.minimumEffectByteCount
+
+    // MARK: Encoding
+
+    /// The frame holding `effects`, numbered `sequence`, stamped with
+    /// `timestampMilliseconds`.
+    public static func encode(
+        _ effects: [Effect], sequence: UInt64, timestampMilliseconds: Int64,
+        maximumPayloadBytes: Int = defaultMaximumPayloadBytes
+    ) throws(RecordEncodingError) -> Bytes {
+        var frame: Bytes = []
+        try append(effects, sequence: sequence, timestampMilliseconds: timestampMilliseconds,
+                   to: &frame, maximumPayloadBytes: maximumPayloadBytes)
+        return frame
+    }
+
+    /// Appends the frame holding `effects` to `frames` (a group-commit batch
+    /// collects several). On error `frames` is unchanged.
+    public static func append(
+        _ effects: [Effect], sequence: UInt64, timestampMilliseconds: Int64, to frames: inout Bytes,
+        maximumPayloadBytes: Int = defaultMaximumPayloadBytes
+    ) throws(RecordEncodingError) {
+        guard sequence >= 1 else { throw .zeroSequence }
+        guard !effects.isEmpty else { throw .noEffects }
+        var payloadByteCount = 0
+        for (index, effect) in effects.enumerated() {
+            guard RecordPayload.databases.contains(effect.database) else {
+                throw .databaseOutOfRange(database: effect.database, effectIndex: index)
+            }
+            guard !effect.argv.isEmpty else { throw .emptyArgv(effectIndex: index) }
+            payloadByteCount += RecordPayload.encodedByteCount(effect)
+        }
+        let limit = min(maximumPayloadBytes, Int(UInt32.max))
+        guard payloadByteCount <= limit else { throw .payloadTooLarge(byteCount: payloadByteCount, limit: limit) }
+
+        let start = frames.count
+        frames.reserveCapacity(start + headerByteCount + payloadByteCount)
+        frames.appendLittleEndian(UInt32(payloadByteCount))
+        frames.appendLittleEndian(UInt32(0))  // checksum, patched below
+        frames.appendLittleEndian(sequence)
+        frames.appendLittleEndian(timestampMilliseconds)
+        for effect in effects { RecordPayload.append(effect, to: &frames) }
+        assert(frames.count - start == headerByteCount + payloadByteCount, "payload size computed wrongly")
+        let checksum = frames.withUnsafeBytes { maskedChecksum($0, frameAt: start, payloadByteCount: payloadByteCount) }
+        frames.storeLittleEndian(checksum, at: start + 4)
+    }
+
+    // MARK: Reading
+
+    /// A frame's fixed fields, read but not yet verified.
+    struct Header: Sendable {
+        let payloadByteCount: Int
+        let storedChecksum: UInt32
+        let sequence: UInt64
+        let timestampMilliseconds: Int64
+    }
+
+    /// The header at `index`; the caller has checked 24 bytes are there.
+    static func readHeader(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Header {
+        Header(
+            payloadByteCount: Int(bytes.loadLittleEndian(at: index, as: UInt32.self)),
+            storedChecksum: bytes.loadLittleEndian(at: index + 4, as: UInt32.self),
+            sequence: bytes.loadLittleEndian(at: index + 8, as: UInt64.self),
+            timestampMilliseconds: bytes.loadLittleEndian(at: index + 16, as: Int64.self))
+    }
+
+    /// What is wrong with a header before its payload is even read: zeroed
+    /// space, or a length no valid frame can have (so the reader does not
+    /// wait for, or buffer, bytes that cannot belong to a record).
+    static func headerDefect(_ header: Header, maximumPayloadBytes: Int) -> FrameCorruption.Reason? {
+        if header.payloadByteCount == 0, header.storedChecksum == 0, header.sequence == 0,
+           header.timestampMilliseconds == 0 {
+            return .zeroFilled
+        }
+        if header.payloadByteCount > maximumPayloadBytes {
+            return .lengthBeyondLimit(declared: header.payloadByteCount, limit: maximumPayloadBytes)
+        }
+        return nil
+    }
+
+    /// Verifies and decodes the frame at `index` whose header is `header`;
+    /// the caller has checked the whole frame is in `bytes`.
+    static func decodeBody(_ bytes: UnsafeRawBufferPointer, at index: Int, _ header: Header,
+                           frameOffset: Int) -> FrameDecodeResult {
+        let computed = maskedChecksum(bytes, frameAt: index, payloadByteCount: header.payloadByteCount)
+        guard computed == header.storedChecksum else {
+            return .corrupt(FrameCorruption(
+                frameOffset: frameOffset, reason: .checksumMismatch(stored: header.storedChecksum, computed: computed)))
+        }
+        guard header.sequence >= 1 else { return .corrupt(FrameCorruption(frameOffset: frameOffset, reason: .zeroSequence)) }
+        let payloadStart = index + headerByteCount
+        let payload = UnsafeRawBufferPointer(rebasing: bytes[payloadStart..<payloadStart + header.payloadByteCount])
+        switch RecordPayload.decode(payload) {
+        case .effects(let effects):
+            return .record(DecodedRecord(
+                sequence: header.sequence, timestampMilliseconds: header.timestampMilliseconds, effects: effects,
+                frameOffset: frameOffset, frameByteCount: headerByteCount + header.payloadByteCount))
+        case .defect(let reason):
+            return .corrupt(FrameCorruption(frameOffset: frameOffset, reason: reason))
+        }
+    }
+
+    /// Decodes the frame starting at `index` of `bytes` as a complete
+    /// buffer: `.needMoreBytes` means the frame runs past the end.
+    static func decodeFrame(_ bytes: UnsafeRawBufferPointer, at index: Int, frameOffset: Int,
+                            maximumPayloadBytes: Int) -> FrameDecodeResult {
+        guard bytes.count - index >= headerByteCount else { return .needMoreBytes }
+        let header = readHeader(bytes, at: index)
+        if let reason = headerDefect(header, maximumPayloadBytes: maximumPayloadBytes) {
+            return .corrupt(FrameCorruption(frameOffset: frameOffset, reason: reason))
+        }
+        guard bytes.count - index - headerByteCount >= header.payloadByteCount else { return .needMoreBytes }
+        return decodeBody(bytes, at: index, header, frameOffset: frameOffset)
+    }
+
+    /// The masked CRC-32C the frame at `index` must carry: over the length
+    /// field, then sequence number, timestamp and payload (everything but
+    /// the checksum field itself).
+    static func maskedChecksum(_ bytes: UnsafeRawBufferPointer, frameAt index: Int, payloadByteCount: Int) -> UInt32 {
+        let length = UnsafeRawBufferPointer(rebasing: bytes[index..<index + 4])
+        let rest = UnsafeRawBufferPointer(rebasing: bytes[index + 8..<index + headerByteCount + payloadByteCount])
+        return CRC32C.mask(CRC32C.extend(CRC32C.extend(0, length), rest))
+    }
+}
+
+/// Why `RecordFrame.encode` refused: the effects cannot be a valid record.
+/// These are engine bugs or limits, checked before any byte is written.
+public enum RecordEncodingError: Error, Sendable, Equatable {
+    /// Sequence numbers start at 1.
+    case zeroSequence
+    /// A record holds at least one effect.
+    case noEffects
+    /// An effect names a database outside 0-15.
+    case databaseOutOfRange(database: Int, effectIndex: Int)
+    /// An effect has no command name.
+    case emptyArgv(effectIndex: Int)
+    /// The payload would exceed the maximum the reader accepts.
+    case payloadTooLarge(byteCount: Int, limit: Int)
+}
