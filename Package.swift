@@ -21,6 +21,12 @@ let package = Package(
             name: "Cairn",
             dependencies: ["CLZ4"]
         ),
+        // The simulated file system for crash tests: a FileIO that knows what
+        // a power cut keeps. A library so later test targets can share it.
+        .target(
+            name: "CairnTestSupport",
+            dependencies: ["Cairn"]
+        ),
         .executableTarget(
             name: "cairn-bench",
             dependencies: ["Cairn"],
@@ -34,7 +40,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CairnTests",
-            dependencies: ["Cairn"]
+            dependencies: ["Cairn", "CairnTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]
