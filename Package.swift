@@ -24,6 +24,12 @@ let package = Package(
             name: "Cairn",
             dependencies: ["CLZ4", "CCRC32C"]
         ),
+        // The simulated file system for crash tests: a FileIO that knows what
+        // a power cut keeps. A library so later test targets can share it.
+        .target(
+            name: "CairnTestSupport",
+            dependencies: ["Cairn"]
+        ),
         .executableTarget(
             name: "cairn-bench",
             dependencies: ["Cairn"],
@@ -37,7 +43,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CairnTests",
-            dependencies: ["Cairn"]
+            dependencies: ["Cairn", "CairnTestSupport"]
         ),
     ],
     swiftLanguageModes: [.v6]
