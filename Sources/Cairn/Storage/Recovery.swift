@@ -95,7 +95,7 @@ enum Recovery {
             resume.segmentPath = segment.path
             resume.segmentFirstSequence = segment.firstSequence
             resume.segmentEndOffset = Int64(endOffset)
-            resume.segmentRecordCount = Int(lastSequence - segment.firstSequence + 1)
+            resume.segmentRecordCount = Int(lastSequence + 1 - segment.firstSequence)
         }
         resume.lastSequence = lastSequence
         report.lastSequence = lastSequence
