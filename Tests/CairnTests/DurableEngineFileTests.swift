@@ -146,4 +146,60 @@ final class TemporaryDataDirectory {
             return true
         }
     }
+
+    /// Damage in a segment that is not the last, or a missing segment, is
+    /// corruption whatever follows: refused, naming the file.
+    @Test func damageInAnEarlierSegmentOrAMissingSegmentIsRefused() throws {
+        let directory = TemporaryDataDirectory()
+        let store = try Self.open(directory, segmentSizeLimit: 1024)
+        _ = try Self.workload(store, steps: 200, seed: 5)
+        try store.close()
+        let names = try directory.io.listDirectory(directory.path).filter { $0.hasSuffix(".wal") }
+        #expect(names.count >= 3)
+        let first = directory.path + "/" + names[0]
+        let original = try Data(contentsOf: URL(fileURLWithPath: first))
+        var damaged = original
+        damaged[damaged.count - 3] ^= 0x20  // inside the first segment's last record
+        try damaged.write(to: URL(fileURLWithPath: first))
+        #expect {
+            _ = try Self.open(directory, segmentSizeLimit: 1024)
+        } throws: { error in
+            guard let error = error as? StorageError, case .corruption(let file, let offset, _) = error else { return false }
+            return file == first && offset > 32 && offset < original.count
+        }
+        try original.write(to: URL(fileURLWithPath: first))
+        try Self.open(directory, segmentSizeLimit: 1024).close()
+
+        // A segment in the middle goes missing: the one before it does not
+        // reach the one after it.
+        let middle = directory.path + "/" + names[1]
+        let kept = try Data(contentsOf: URL(fileURLWithPath: middle))
+        _ = Glibc.unlink(middle)
+        #expect {
+            _ = try Self.open(directory, segmentSizeLimit: 1024)
+        } throws: { error in
+            guard let error = error as? StorageError, case .corruption(let file, _, let reason) = error else { return false }
+            return file == first && reason.contains("are missing")
+        }
+        try kept.write(to: URL(fileURLWithPath: middle))
+        try Self.open(directory, segmentSizeLimit: 1024).close()
+    }
+
+    /// `appendfsync no`: nothing is synced while running, so durable-through
+    /// stays put; a clean close and reopen (no power loss) still has every write.
+    @Test func policyNoWritesWithoutSyncing() throws {
+        let directory = TemporaryDataDirectory()
+        let store = try DurableEngine.open(directory: directory.path, fileIO: directory.io, policy: .no,
+                                           configuration: EngineConfiguration(clock: ManualClock(), randomSeed: 1))
+        var session = Session()
+        for index in 0..<10 { _ = try store.execute(Self.argv("SET", "k\(index)", "v"), session: &session) }
+        #expect(store.writer.writtenThrough == 10)
+        #expect(store.writer.durableThrough == 0)
+        let digest = store.engine.digest()
+        try store.close()
+        let reopened = try Self.open(directory)
+        #expect(reopened.engine.digest() == digest)
+        #expect(reopened.recovery.lastSequence == 10)
+        try reopened.close()
+    }
 }
