@@ -73,13 +73,14 @@ public final class DurableEngine {
         return execution
     }
 
-    /// Closes the log and releases the directory's lock.
+    /// Writes and syncs what the log holds (whatever the policy: a clean
+    /// shutdown loses nothing), closes it and releases the directory's lock.
     public func close() throws(StorageError) {
         defer {
             writer.close()
             directory.close()
         }
-        if writer.refusal == nil { try writer.flush(policy) }
+        if writer.refusal == nil { try writer.flush(.always) }
     }
 
     private func ensureWritable() throws(StorageError) {

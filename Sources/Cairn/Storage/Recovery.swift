@@ -45,9 +45,11 @@ enum Recovery {
             do throws(SegmentHeaderError) {
                 header = try SegmentHeader(decoding: bytes)
             } catch {
-                if isLast, bytes.allSatisfy({ $0 == 0 }) {
+                if isLast, bytes.count <= SegmentHeader.byteCount, bytes.allSatisfy({ $0 == 0 }) {
                     // Its creation was cut short before the header was
-                    // durable, so no record can be in it: remove it.
+                    // durable, so no record can be in it: remove it. (Records
+                    // go in only after the header is synced, so a longer
+                    // zeroed file lost synced data: corruption.)
                     try storageIO { () throws(IOError) in try fileIO.unlink(segment.path) }
                     try storageIO { () throws(IOError) in try fileIO.syncDirectory(directory.path) }
                     report.bytesDropped += bytes.count
