@@ -14,8 +14,8 @@ import Testing
     /// The worked example of docs/FORMAT.md, byte for byte.
     @Test func documentedExampleFrame() throws {
         let effects = [Effect(database: 0, argv: [Self.bytes("SET"), Self.bytes("k"), Self.bytes("v")])]
-        let frame = try RecordFrame.encode(effects, sequence: 1, timestampMilliseconds: 1_700_000_000_000)
-        let expected = "1d000000" + "f9d8d4a0" + "0100000000000000" + "0068e5cf8b010000"
+        let frame = try RecordFrame.encode(effects, sequence: 1, durableThrough: 0, timestampMilliseconds: 1_700_000_000_000)
+        let expected = "1d000000" + "e7796ab0" + "0100000000000000" + "0000000000000000" + "0068e5cf8b010000"
             + "0000" + Hex.bytes(Self.bytes("*3\r\n$3\r\nSET\r\n$1\r\nk\r\n$1\r\nv\r\n"))
         #expect(Hex.bytes(frame) == expected)
     }
@@ -45,12 +45,13 @@ import Testing
             Effect(database: 7, argv: [Self.bytes("PING")]),
             Effect(database: 0, argv: [Self.bytes("HSET"), [], [], Bytes(repeating: 0, count: 1 << 20)]),
         ]
-        let frame = try RecordFrame.encode(effects, sequence: UInt64.max, timestampMilliseconds: -5)
+        let frame = try RecordFrame.encode(effects, sequence: UInt64.max, durableThrough: 77, timestampMilliseconds: -5)
         let (records, _) = Support.decode(frame)
         #expect(records.count == 1)
         #expect(records.first?.effects == effects)
         #expect(records.first?.sequence == UInt64.max)
         #expect(records.first?.timestampMilliseconds == -5)
+        #expect(records.first?.durableThrough == 77)
         #expect(records.first?.frameByteCount == frame.count)
     }
 
@@ -66,7 +67,7 @@ import Testing
             let argument = Bytes((0..<Int.random(in: 0...20, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) })
             var effects = [Effect(database: Int(sequence), argv: [Self.bytes("SET"), argument])]
             if sequence % 2 == 0 { effects.append(Effect(database: 3, argv: [Self.bytes("DEL"), [0, 13, 10]])) }
-            try RecordFrame.append(effects, sequence: sequence, timestampMilliseconds: 1, to: &stream)
+            try RecordFrame.append(effects, sequence: sequence, durableThrough: sequence - 1, timestampMilliseconds: 1, to: &stream)
             expected.append(effects)
         }
         for cut in 0...stream.count {
@@ -86,8 +87,8 @@ import Testing
     /// stream's end), never returned as a record.
     @Test func everySingleBitFlipIsDetected() throws {
         let effects = [Effect(database: 2, argv: [Self.bytes("SET"), Self.bytes("key"), [0, 1, 13, 10, 255]])]
-        let frame = try RecordFrame.encode(effects, sequence: 9, timestampMilliseconds: 1_700_000_000_123)
-        let next = try RecordFrame.encode(effects, sequence: 10, timestampMilliseconds: 1_700_000_000_124)
+        let frame = try RecordFrame.encode(effects, sequence: 9, durableThrough: 8, timestampMilliseconds: 1_700_000_000_123)
+        let next = try RecordFrame.encode(effects, sequence: 10, durableThrough: 9, timestampMilliseconds: 1_700_000_000_124)
         for bit in 0..<(frame.count * 8) {
             var damaged = frame
             damaged[bit / 8] ^= 1 << (bit % 8)
@@ -130,9 +131,9 @@ import Testing
         for count in 0...100 {
             let (records, last) = Support.decode(Bytes(repeating: 0, count: count), startOffset: 32)
             #expect(records.isEmpty)
-            #expect(last == (count < 24 ? .needMoreBytes : .corrupt(FrameCorruption(frameOffset: 32, reason: .zeroFilled))))
+            #expect(last == (count < 32 ? .needMoreBytes : .corrupt(FrameCorruption(frameOffset: 32, reason: .zeroFilled))))
         }
-        let frame = try RecordFrame.encode([Effect(database: 0, argv: [Self.bytes("PING")])], sequence: 1, timestampMilliseconds: 0)
+        let frame = try RecordFrame.encode([Effect(database: 0, argv: [Self.bytes("PING")])], sequence: 1, durableThrough: 0, timestampMilliseconds: 0)
         let (records, last) = Support.decode(frame + Bytes(repeating: 0, count: 4096))
         #expect(records.count == 1)
         #expect(last == .corrupt(FrameCorruption(frameOffset: frame.count, reason: .zeroFilled)))
@@ -144,19 +145,20 @@ import Testing
     }
 
     /// A declared length is a claim, not a budget: beyond the maximum it is
-    /// refused as soon as the 24 header bytes are in, without waiting for
+    /// refused as soon as the 32 header bytes are in, without waiting for
     /// (or buffering) the bytes it claims.
     @Test func hugeDeclaredLengthIsRefusedWithoutWaitingForIt() {
         var header: Bytes = []
         header.appendLittleEndian(UInt32.max)
         header.appendLittleEndian(UInt32(0x1234_5678))
         header.appendLittleEndian(UInt64(1))
+        header.appendLittleEndian(UInt64(0))
         header.appendLittleEndian(Int64(0))
         var decoder = RecordDecoder()
         decoder.append(header)
         #expect(decoder.next() == .corrupt(FrameCorruption(
             frameOffset: 0, reason: .lengthBeyondLimit(declared: Int(UInt32.max), limit: RecordFrame.defaultMaximumPayloadBytes))))
-        #expect(decoder.bufferedByteCount == 24)
+        #expect(decoder.bufferedByteCount == 32)
 
         // The limit is configurable; one byte over it is refused.
         header.storeLittleEndian(UInt32(1001), at: 0)
@@ -167,7 +169,7 @@ import Testing
         var waiting = RecordDecoder()
         waiting.append(header)
         #expect(waiting.next() == .needMoreBytes)
-        #expect(waiting.bufferedByteCount == 24)
+        #expect(waiting.bufferedByteCount == 32)
     }
 
     /// Counts and lengths inside a checksummed payload are claims too.
@@ -182,8 +184,9 @@ import Testing
 
     /// What a buggy writer could checksum is still refused, with the reason.
     @Test func malformedChecksummedPayloadsAreRefused() {
-        func verdict(_ payload: Bytes, sequence: UInt64 = 1) -> FrameCorruption.Reason? {
-            if case .corrupt(let corruption) = Support.decode(Support.frame(payload: payload, sequence: sequence)).last {
+        func verdict(_ payload: Bytes, sequence: UInt64 = 1, durableThrough: UInt64 = 0) -> FrameCorruption.Reason? {
+            let frame = Support.frame(payload: payload, sequence: sequence, durableThrough: durableThrough)
+            if case .corrupt(let corruption) = Support.decode(frame).last {
                 return corruption.reason
             }
             return nil
@@ -191,6 +194,8 @@ import Testing
         let ping = Self.bytes("*1\r\n$4\r\nPING\r\n")
         #expect(verdict([0, 0] + ping) == nil)
         #expect(verdict([0, 0] + ping, sequence: 0) == .zeroSequence)
+        #expect(verdict([0, 0] + ping, sequence: 5, durableThrough: 5)
+            == .durableThroughNotBelowSequence(durableThrough: 5, sequence: 5))
         #expect(verdict([16, 0] + ping) == .databaseOutOfRange(database: 16, payloadOffset: 0))
         #expect(verdict([0, 0] + ping + [255, 255] + ping) == .databaseOutOfRange(database: 65535, payloadOffset: 16))
         #expect(verdict([0, 0] + ping + [1]) == .malformedEffect(payloadOffset: 16, .truncated))
@@ -235,31 +240,67 @@ import Testing
         // A recycled segment: older records (lower numbers) are not evidence.
         let old = try Support.stream(records: 5, firstSequence: 50, using: &random)
         #expect(RecordFrame.laterValidFrame(in: old.bytes, from: 1, expectedSequence: 100) == nil, "seed \(seed)")
-        #expect(RecordFrame.laterValidFrame(in: garbage + old.bytes, expectedSequence: 52)?.sequence == 52)
+        // Record 52 there was written before 52 was synced (durable-through 51): not
+        // evidence; 53 (durable-through 52) is.
+        #expect(RecordFrame.laterValidFrame(in: garbage + old.bytes, expectedSequence: 52)?.sequence == 53)
         // Nor is a frame numbered beyond what could follow in the bytes left.
-        let far = try RecordFrame.encode([Effect(database: 0, argv: [Self.bytes("PING")])], sequence: 1_000_000, timestampMilliseconds: 0)
+        let far = try RecordFrame.encode([Effect(database: 0, argv: [Self.bytes("PING")])], sequence: 1_000_000, durableThrough: 999_999, timestampMilliseconds: 0)
         #expect(RecordFrame.laterValidFrame(in: Bytes(repeating: 0, count: 100) + far, expectedSequence: 100) == nil)
         #expect(RecordFrame.laterValidFrame(in: Bytes(repeating: 0, count: 100) + far, expectedSequence: 999_998)?.sequence == 1_000_000)
     }
 
     @Test func encodingRefusesWhatCannotBeARecord() {
         let ping = Effect(database: 0, argv: [Self.bytes("PING")])
-        #expect(throws: RecordEncodingError.zeroSequence) { try RecordFrame.encode([ping], sequence: 0, timestampMilliseconds: 0) }
-        #expect(throws: RecordEncodingError.noEffects) { try RecordFrame.encode([], sequence: 1, timestampMilliseconds: 0) }
+        #expect(throws: RecordEncodingError.durableThroughNotBelowSequence(durableThrough: 3, sequence: 3)) {
+            try RecordFrame.encode([ping], sequence: 3, durableThrough: 3, timestampMilliseconds: 0)
+        }
+        #expect(throws: RecordEncodingError.zeroSequence) { try RecordFrame.encode([ping], sequence: 0, durableThrough: 0, timestampMilliseconds: 0) }
+        #expect(throws: RecordEncodingError.noEffects) { try RecordFrame.encode([], sequence: 1, durableThrough: 0, timestampMilliseconds: 0) }
         #expect(throws: RecordEncodingError.databaseOutOfRange(database: 16, effectIndex: 1)) {
-            try RecordFrame.encode([ping, Effect(database: 16, argv: [Self.bytes("PING")])], sequence: 1, timestampMilliseconds: 0)
+            try RecordFrame.encode([ping, Effect(database: 16, argv: [Self.bytes("PING")])], sequence: 1, durableThrough: 0, timestampMilliseconds: 0)
         }
         #expect(throws: RecordEncodingError.emptyArgv(effectIndex: 0)) {
-            try RecordFrame.encode([Effect(database: 0, argv: [])], sequence: 1, timestampMilliseconds: 0)
+            try RecordFrame.encode([Effect(database: 0, argv: [])], sequence: 1, durableThrough: 0, timestampMilliseconds: 0)
         }
         let big = Effect(database: 0, argv: [Self.bytes("SET"), Bytes(repeating: 1, count: 1000)])
         #expect(throws: RecordEncodingError.payloadTooLarge(byteCount: 1024, limit: 1000)) {
-            try RecordFrame.encode([big], sequence: 1, timestampMilliseconds: 0, maximumPayloadBytes: 1000)
+            try RecordFrame.encode([big], sequence: 1, durableThrough: 0, timestampMilliseconds: 0, maximumPayloadBytes: 1000)
         }
         var batch = Bytes([1, 2, 3])
         #expect(throws: RecordEncodingError.self) {
-            try RecordFrame.append([big], sequence: 1, timestampMilliseconds: 0, to: &batch, maximumPayloadBytes: 1000)
+            try RecordFrame.append([big], sequence: 1, durableThrough: 0, timestampMilliseconds: 0, to: &batch, maximumPayloadBytes: 1000)
         }
         #expect(batch == [1, 2, 3])
+    }
+
+    /// Out-of-order persistence of one unsynced batch (docs/FORMAT.md,
+    /// "durable-through"): record E lost while E+1 of the same batch survived
+    /// is a torn tail, because E+1's durable-through is below E; a later frame
+    /// written after E was synced (durable-through >= E) proves corruption.
+    @Test func durableThroughDecidesWhatALaterFrameProves() throws {
+        let seed = Support.seed(0x5EC0_0005)
+        var random = RandomSource(seed: seed)
+        // Records 10..13 written in one batch after 9 was synced.
+        var batch = try Support.stream(records: 4, firstSequence: 10, durableThrough: 9, using: &random)
+        // Record 10's sectors never reached the disk: zeros where it was.
+        for index in batch.offsets[0]..<batch.offsets[1] { batch.bytes[index] = 0 }
+        let (records, last) = Support.decode(batch.bytes, startOffset: 32)
+        #expect(records.isEmpty)
+        #expect(last == .corrupt(FrameCorruption(frameOffset: 32, reason: .zeroFilled)))
+        #expect(RecordFrame.laterValidFrame(in: batch.bytes, from: 1, baseOffset: 32, expectedSequence: 10) == nil,
+                "seed \(seed): frames of the same unsynced batch are not evidence")
+
+        // The same bytes followed by record 14 written after 10..13 were
+        // synced: 10 had been durable, so losing it is corruption.
+        let synced = try RecordFrame.encode([Effect(database: 0, argv: [Self.bytes("PING")])],
+                                            sequence: 14, durableThrough: 13, timestampMilliseconds: 0)
+        let later = RecordFrame.laterValidFrame(in: batch.bytes + synced, from: 1, baseOffset: 32, expectedSequence: 10)
+        #expect(later?.sequence == 14, "seed \(seed)")
+        #expect(later?.frameOffset == 32 + batch.bytes.count)
+        #expect(later?.durableThrough == 13)
+        // A durable-through of exactly E counts.
+        let exactly = try RecordFrame.encode([Effect(database: 0, argv: [Self.bytes("PING")])],
+                                             sequence: 11, durableThrough: 10, timestampMilliseconds: 0)
+        #expect(RecordFrame.laterValidFrame(in: Bytes(repeating: 0, count: 64) + exactly, expectedSequence: 10)?.sequence == 11)
     }
 }

@@ -3,11 +3,18 @@
 /// bytes are either a torn tail (the write of E, and of nothing after it,
 /// was cut short: truncate) or corruption (something after the bad frame was
 /// written and must not be silently dropped: refuse to open). The difference
-/// is whether a valid frame numbered E or later starts anywhere after it.
+/// is whether a valid frame numbered E or later, written after E was synced
+/// (its durable-through is at least E), starts anywhere after it.
 extension RecordFrame {
-    /// The first valid frame that starts at an index `>= start` of `bytes`
-    /// and is numbered `expectedSequence` or later, or nil when there is
-    /// none: the proof of a torn tail.
+    /// The first valid frame that starts at an index `>= start` of `bytes`,
+    /// is numbered `expectedSequence` or later and carries a durable-through
+    /// of at least `expectedSequence`, or nil when there is none: the proof
+    /// of a torn tail.
+    ///
+    /// A later frame whose durable-through is below `expectedSequence` was
+    /// written in the same unsynced window as E (a group commit, or
+    /// `everysec`): the disk may have kept it and lost E, so it proves
+    /// nothing was acknowledged past the bad frame and is not evidence.
     ///
     /// Every offset is tried, not only plausible frame boundaries, because a
     /// bad length field says nothing about where the next frame starts.
@@ -16,8 +23,9 @@ extension RecordFrame {
     /// rest of `bytes` could hold after `expectedSequence` do not count
     /// either, which keeps the scan cheap over arbitrary bytes (a checksum is
     /// computed only where the 8 sequence bytes fall in that narrow window).
-    /// A frame numbered above `expectedSequence` does count: when frame E is
-    /// damaged in place, E+1 is the evidence that comes after it.
+    /// A frame numbered above `expectedSequence` does count (when its
+    /// durable-through says E was synced): when frame E is damaged in place,
+    /// E+1 is the evidence that comes after it.
     ///
     /// ```swift
     /// // decoder said .corrupt at offset 4096 of segment `bytes` (file offset 0),
@@ -44,13 +52,15 @@ extension RecordFrame {
         let (last, overflow) = expectedSequence.addingReportingOverflow(UInt64(room))
         let sequences = expectedSequence...(overflow ? UInt64.max : last)
         return firstValidFrame(in: bytes, from: start, baseOffset: baseOffset, sequences: sequences,
-                               maximumPayloadBytes: maximumPayloadBytes)
+                               durableThroughAtLeast: expectedSequence, maximumPayloadBytes: maximumPayloadBytes)
     }
 
     /// The first valid frame starting at an index `>= start` of `bytes`
-    /// whose sequence number is in `sequences`.
+    /// whose sequence number is in `sequences` and whose durable-through is
+    /// at least `durableThroughAtLeast`.
     static func firstValidFrame(
-        in bytes: Bytes, from start: Int, baseOffset: Int, sequences: ClosedRange<UInt64>, maximumPayloadBytes: Int
+        in bytes: Bytes, from start: Int, baseOffset: Int, sequences: ClosedRange<UInt64>,
+        durableThroughAtLeast: UInt64, maximumPayloadBytes: Int
     ) -> DecodedRecord? {
         bytes.withUnsafeBytes { buffer -> DecodedRecord? in
             var index = max(0, start)
@@ -63,6 +73,7 @@ extension RecordFrame {
                 let header = readHeader(buffer, at: index)
                 guard headerDefect(header, maximumPayloadBytes: maximumPayloadBytes) == nil,
                       header.payloadByteCount <= buffer.count - index - headerByteCount else { continue }
+                guard header.durableThrough >= durableThroughAtLeast else { continue }
                 if case .record(let record) = decodeBody(buffer, at: index, header, frameOffset: baseOffset + index) {
                     return record
                 }

@@ -24,7 +24,7 @@
 /// numbered one more than the last) is the reader's check, not the decoder's.
 public struct RecordDecoder: Sendable {
     private enum State: Sendable {
-        /// At a frame boundary; the next 24 bytes are a header.
+        /// At a frame boundary; the next 32 bytes are a header.
         case awaitingHeader
         /// The header is read and plausible; waiting for the payload.
         case awaitingPayload(RecordFrame.Header)
@@ -139,6 +139,11 @@ public enum FrameDecodeResult: Sendable, Equatable {
 /// A verified record and where its frame lies in the stream.
 public struct DecodedRecord: Sendable, Equatable {
     public let sequence: UInt64
+    /// The highest sequence number the writer knew to be on stable storage
+    /// when it wrote this frame (always below `sequence`; 0 when none). The
+    /// torn-tail proof counts this frame as evidence against a bad frame E
+    /// only when it is at least E.
+    public let durableThrough: UInt64
     /// The wall-clock time the writer stamped (informational: replay never
     /// reads the clock).
     public let timestampMilliseconds: Int64
@@ -162,7 +167,7 @@ public struct FrameCorruption: Error, Sendable, Equatable, CustomStringConvertib
     public let reason: Reason
 
     public enum Reason: Sendable, Equatable {
-        /// The 24 header bytes are all zero: preallocated or never-written
+        /// The 32 header bytes are all zero: preallocated or never-written
         /// space, the usual end of a preallocated segment.
         case zeroFilled
         /// The length field claims more than the maximum payload.
@@ -171,6 +176,9 @@ public struct FrameCorruption: Error, Sendable, Equatable, CustomStringConvertib
         case checksumMismatch(stored: UInt32, computed: UInt32)
         /// A checksummed frame numbered 0 (sequence numbers start at 1).
         case zeroSequence
+        /// A checksummed frame whose durable-through is not below its own
+        /// sequence number (a frame cannot be durable before it is written).
+        case durableThroughNotBelowSequence(durableThrough: UInt64, sequence: UInt64)
         /// A checksummed frame with an empty payload.
         case zeroEffects
         /// A checksummed effect naming a database outside 0-15.
@@ -194,6 +202,8 @@ public struct FrameCorruption: Error, Sendable, Equatable, CustomStringConvertib
             return "checksum mismatch: stored \(Hex.word(stored)), computed \(Hex.word(computed))"
         case .zeroSequence:
             return "sequence number 0 in a checksummed frame"
+        case .durableThroughNotBelowSequence(let durable, let sequence):
+            return "durable-through \(durable) is not below the frame's sequence number \(sequence)"
         case .zeroEffects:
             return "checksummed frame with an empty payload"
         case .databaseOutOfRange(let database, let offset):

@@ -5,26 +5,30 @@
 /// ```
 /// offset size field
 ///      0    4 payload length N, u32 LE
-///      4    4 masked CRC-32C of bytes 0..<4, then bytes 8..<24+N, u32 LE
+///      4    4 masked CRC-32C of bytes 0..<4, then bytes 8..<32+N, u32 LE
 ///      8    8 sequence number, u64 LE (>= 1, +1 per record)
-///     16    8 wall-clock time, Unix ms, i64 LE
-///     24    N payload: effects (`RecordPayload`)
+///     16    8 durable-through, u64 LE (highest sequence synced when written)
+///     24    8 wall-clock time, Unix ms, i64 LE
+///     32    N payload: effects (`RecordPayload`)
 /// ```
 ///
 /// Frames follow one another with no padding. The checksum covers the length
 /// field too, so a torn or flipped length can never make the reader accept a
 /// frame boundary the writer did not write (and skip or misread what follows).
+/// `durable-through` lets the torn-tail proof tell a later frame written
+/// after record E was synced (evidence of corruption) from one of the same
+/// unsynced batch (not evidence: the disk may persist sectors out of order).
 ///
 /// ```swift
 /// let effects = [Effect(database: 0, argv: [Array("SET".utf8), Array("k".utf8), Array("v".utf8)])]
-/// let log = try RecordFrame.encode(effects, sequence: 1, timestampMilliseconds: 1_700_000_000_000)
+/// let log = try RecordFrame.encode(effects, sequence: 1, durableThrough: 0, timestampMilliseconds: 1_700_000_000_000)
 /// var decoder = RecordDecoder()
 /// decoder.append(log)
 /// if case .record(let record) = decoder.next() { assert(record.effects == effects) }
 /// ```
 public enum RecordFrame {
     /// The fixed part of a frame, before the payload.
-    public static let headerByteCount = 24
+    public static let headerByteCount = 32
     /// The largest payload the reader accepts unless told otherwise: one
     /// string at Redis's 512 MB `proto-max-bulk-len` plus 64 KiB for its
     /// command, key and framing. A larger declared length is corruption.
@@ -35,25 +39,28 @@ public enum RecordFrame {
 
     // MARK: Encoding
 
-    /// The frame holding `effects`, numbered `sequence`, stamped with
+    /// The frame holding `effects`, numbered `sequence`, carrying
+    /// `durableThrough` (the highest sequence number known to be on stable
+    /// storage when the frame is written; 0 when none), stamped with
     /// `timestampMilliseconds`.
     public static func encode(
-        _ effects: [Effect], sequence: UInt64, timestampMilliseconds: Int64,
+        _ effects: [Effect], sequence: UInt64, durableThrough: UInt64, timestampMilliseconds: Int64,
         maximumPayloadBytes: Int = defaultMaximumPayloadBytes
     ) throws(RecordEncodingError) -> Bytes {
         var frame: Bytes = []
-        try append(effects, sequence: sequence, timestampMilliseconds: timestampMilliseconds,
-                   to: &frame, maximumPayloadBytes: maximumPayloadBytes)
+        try append(effects, sequence: sequence, durableThrough: durableThrough,
+                   timestampMilliseconds: timestampMilliseconds, to: &frame, maximumPayloadBytes: maximumPayloadBytes)
         return frame
     }
 
     /// Appends the frame holding `effects` to `frames` (a group-commit batch
     /// collects several). On error `frames` is unchanged.
     public static func append(
-        _ effects: [Effect], sequence: UInt64, timestampMilliseconds: Int64, to frames: inout Bytes,
-        maximumPayloadBytes: Int = defaultMaximumPayloadBytes
+        _ effects: [Effect], sequence: UInt64, durableThrough: UInt64, timestampMilliseconds: Int64,
+        to frames: inout Bytes, maximumPayloadBytes: Int = defaultMaximumPayloadBytes
     ) throws(RecordEncodingError) {
         guard sequence >= 1 else { throw .zeroSequence }
+        guard durableThrough < sequence else { throw .durableThroughNotBelowSequence(durableThrough: durableThrough, sequence: sequence) }
         guard !effects.isEmpty else { throw .noEffects }
         var payloadByteCount = 0
         for (index, effect) in effects.enumerated() {
@@ -71,6 +78,7 @@ public enum RecordFrame {
         frames.appendLittleEndian(UInt32(payloadByteCount))
         frames.appendLittleEndian(UInt32(0))  // checksum, patched below
         frames.appendLittleEndian(sequence)
+        frames.appendLittleEndian(durableThrough)
         frames.appendLittleEndian(timestampMilliseconds)
         for effect in effects { RecordPayload.append(effect, to: &frames) }
         assert(frames.count - start == headerByteCount + payloadByteCount, "payload size computed wrongly")
@@ -85,16 +93,18 @@ public enum RecordFrame {
         let payloadByteCount: Int
         let storedChecksum: UInt32
         let sequence: UInt64
+        let durableThrough: UInt64
         let timestampMilliseconds: Int64
     }
 
-    /// The header at `index`; the caller has checked 24 bytes are there.
+    /// The header at `index`; the caller has checked 32 bytes are there.
     static func readHeader(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Header {
         Header(
             payloadByteCount: Int(bytes.loadLittleEndian(at: index, as: UInt32.self)),
             storedChecksum: bytes.loadLittleEndian(at: index + 4, as: UInt32.self),
             sequence: bytes.loadLittleEndian(at: index + 8, as: UInt64.self),
-            timestampMilliseconds: bytes.loadLittleEndian(at: index + 16, as: Int64.self))
+            durableThrough: bytes.loadLittleEndian(at: index + 16, as: UInt64.self),
+            timestampMilliseconds: bytes.loadLittleEndian(at: index + 24, as: Int64.self))
     }
 
     /// What is wrong with a header before its payload is even read: zeroed
@@ -102,7 +112,7 @@ public enum RecordFrame {
     /// wait for, or buffer, bytes that cannot belong to a record).
     static func headerDefect(_ header: Header, maximumPayloadBytes: Int) -> FrameCorruption.Reason? {
         if header.payloadByteCount == 0, header.storedChecksum == 0, header.sequence == 0,
-           header.timestampMilliseconds == 0 {
+           header.durableThrough == 0, header.timestampMilliseconds == 0 {
             return .zeroFilled
         }
         if header.payloadByteCount > maximumPayloadBytes {
@@ -121,12 +131,17 @@ public enum RecordFrame {
                 frameOffset: frameOffset, reason: .checksumMismatch(stored: header.storedChecksum, computed: computed)))
         }
         guard header.sequence >= 1 else { return .corrupt(FrameCorruption(frameOffset: frameOffset, reason: .zeroSequence)) }
+        guard header.durableThrough < header.sequence else {
+            return .corrupt(FrameCorruption(frameOffset: frameOffset, reason: .durableThroughNotBelowSequence(
+                durableThrough: header.durableThrough, sequence: header.sequence)))
+        }
         let payloadStart = index + headerByteCount
         let payload = UnsafeRawBufferPointer(rebasing: bytes[payloadStart..<payloadStart + header.payloadByteCount])
         switch RecordPayload.decode(payload) {
         case .effects(let effects):
             return .record(DecodedRecord(
-                sequence: header.sequence, timestampMilliseconds: header.timestampMilliseconds, effects: effects,
+                sequence: header.sequence, durableThrough: header.durableThrough,
+                timestampMilliseconds: header.timestampMilliseconds, effects: effects,
                 frameOffset: frameOffset, frameByteCount: headerByteCount + header.payloadByteCount))
         case .defect(let reason):
             return .corrupt(FrameCorruption(frameOffset: frameOffset, reason: reason))
@@ -147,7 +162,7 @@ public enum RecordFrame {
     }
 
     /// The masked CRC-32C the frame at `index` must carry: over the length
-    /// field, then sequence number, timestamp and payload (everything but
+    /// field, then sequence number, durable-through, timestamp and payload (everything but
     /// the checksum field itself).
     static func maskedChecksum(_ bytes: UnsafeRawBufferPointer, frameAt index: Int, payloadByteCount: Int) -> UInt32 {
         let length = UnsafeRawBufferPointer(rebasing: bytes[index..<index + 4])
@@ -169,4 +184,7 @@ public enum RecordEncodingError: Error, Sendable, Equatable {
     case emptyArgv(effectIndex: Int)
     /// The payload would exceed the maximum the reader accepts.
     case payloadTooLarge(byteCount: Int, limit: Int)
+    /// A frame cannot claim its own record (or a later one) was already
+    /// durable when it was written.
+    case durableThroughNotBelowSequence(durableThrough: UInt64, sequence: UInt64)
 }

@@ -39,8 +39,12 @@ enum LogTestSupport {
         return (0..<count).map { _ in effect(using: &random) }
     }
 
-    /// `count` records numbered from `firstSequence`, and their frames back to back.
-    static func stream(records count: Int, firstSequence: UInt64 = 1, using random: inout RandomSource)
+    /// `count` records numbered from `firstSequence`, and their frames back
+    /// to back. Each frame's durable-through is the previous record (as
+    /// `appendfsync always` with one record per sync), unless
+    /// `durableThrough` fixes it for all (one unsynced batch).
+    static func stream(records count: Int, firstSequence: UInt64 = 1, durableThrough: UInt64? = nil,
+                       using random: inout RandomSource)
         throws -> (records: [[Effect]], bytes: Bytes, offsets: [Int]) {
         var records: [[Effect]] = []
         var bytes: Bytes = []
@@ -48,7 +52,8 @@ enum LogTestSupport {
         for index in 0..<count {
             let effects = effects(using: &random)
             offsets.append(bytes.count)
-            try RecordFrame.append(effects, sequence: firstSequence + UInt64(index),
+            let sequence = firstSequence + UInt64(index)
+            try RecordFrame.append(effects, sequence: sequence, durableThrough: durableThrough ?? sequence - 1,
                                    timestampMilliseconds: 1_700_000_000_000 + Int64(index), to: &bytes)
             records.append(effects)
         }
@@ -80,11 +85,13 @@ enum LogTestSupport {
 
     /// A frame around arbitrary payload bytes with a correct checksum: what a
     /// buggy writer could produce, to test the payload checks.
-    static func frame(payload: Bytes, sequence: UInt64 = 1, timestampMilliseconds: Int64 = 0) -> Bytes {
+    static func frame(payload: Bytes, sequence: UInt64 = 1, durableThrough: UInt64 = 0,
+                      timestampMilliseconds: Int64 = 0) -> Bytes {
         var bytes: Bytes = []
         bytes.appendLittleEndian(UInt32(payload.count))
         bytes.appendLittleEndian(UInt32(0))
         bytes.appendLittleEndian(sequence)
+        bytes.appendLittleEndian(durableThrough)
         bytes.appendLittleEndian(timestampMilliseconds)
         bytes += payload
         let checksum = bytes.withUnsafeBytes { RecordFrame.maskedChecksum($0, frameAt: 0, payloadByteCount: payload.count) }

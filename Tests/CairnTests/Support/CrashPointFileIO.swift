@@ -1,0 +1,118 @@
+import Cairn
+import CairnTestSupport
+import Synchronization
+
+/// A `FileIO` that forwards to a simulated file system and, before a seeded
+/// share of its calls, takes a power-cut copy of it: crash points in the
+/// middle of a write, between a write and its sync, during a segment's
+/// creation, not only between commands.
+final class CrashPointFileIO: FileIO {
+    /// A captured crash point: the machine after the cut, the seed of the
+    /// cut, and how many records had been acknowledged when it was taken.
+    struct CrashPoint {
+        let fileSystem: SimulatedFileSystem
+        let seed: UInt64
+        let acknowledged: UInt64
+        let call: String
+    }
+
+    private struct State {
+        var random: RandomSource
+        var oneIn: Int
+        var acknowledged: UInt64 = 0
+        var captured: [CrashPoint] = []
+    }
+
+    let base: SimulatedFileSystem
+    private let state: Mutex<State>
+
+    init(_ base: SimulatedFileSystem, seed: UInt64, captureOneIn: Int) {
+        self.base = base
+        state = Mutex(State(random: RandomSource(seed: seed), oneIn: captureOneIn))
+    }
+
+    /// Records acknowledged so far (the test sets it after each return).
+    func acknowledge(through sequence: UInt64) { state.withLock { $0.acknowledged = sequence } }
+
+    /// Stops capturing (for the clean-up after the workload).
+    func stopCapturing() { state.withLock { $0.oneIn = 0 } }
+
+    /// The crash points captured since the last call.
+    func takeCrashPoints() -> [CrashPoint] {
+        state.withLock { state in
+            defer { state.captured.removeAll() }
+            return state.captured
+        }
+    }
+
+    private func maybeCapture(_ call: String) {
+        state.withLock { state in
+            guard state.oneIn > 0, Int.random(in: 0..<state.oneIn, using: &state.random) == 0 else { return }
+            let seed = state.random.next()
+            state.captured.append(CrashPoint(fileSystem: base.crashedCopy(seed: seed), seed: seed,
+                                             acknowledged: state.acknowledged, call: call))
+        }
+    }
+
+    func open(_ path: String, _ access: FileAccess, options: FileOpenOptions) throws(IOError) -> FileDescriptorHandle {
+        maybeCapture("open \(path)")
+        return try base.open(path, access, options: options)
+    }
+
+    func pwrite(_ handle: FileDescriptorHandle, _ bytes: UnsafeRawBufferPointer, at offset: Int64) throws(IOError) -> Int {
+        maybeCapture("pwrite \(handle.path) at \(offset)")
+        let written = try base.pwrite(handle, bytes, at: offset)
+        maybeCapture("after pwrite \(handle.path) at \(offset)")
+        return written
+    }
+
+    func pread(_ handle: FileDescriptorHandle, into buffer: UnsafeMutableRawBufferPointer, at offset: Int64) throws(IOError) -> Int {
+        try base.pread(handle, into: buffer, at: offset)
+    }
+
+    func fdatasync(_ handle: FileDescriptorHandle) throws(IOError) {
+        maybeCapture("fdatasync \(handle.path)")
+        try base.fdatasync(handle)
+    }
+
+    func fsync(_ handle: FileDescriptorHandle) throws(IOError) {
+        maybeCapture("fsync \(handle.path)")
+        try base.fsync(handle)
+    }
+
+    func fallocate(_ handle: FileDescriptorHandle, offset: Int64, length: Int64) throws(IOError) {
+        try base.fallocate(handle, offset: offset, length: length)
+    }
+
+    func truncate(_ handle: FileDescriptorHandle, to length: Int64) throws(IOError) {
+        maybeCapture("truncate \(handle.path)")
+        try base.truncate(handle, to: length)
+    }
+
+    func size(_ handle: FileDescriptorHandle) throws(IOError) -> Int64 { try base.size(handle) }
+
+    func close(_ handle: FileDescriptorHandle) throws(IOError) { try base.close(handle) }
+
+    func rename(_ source: String, to destination: String) throws(IOError) {
+        maybeCapture("rename \(source)")
+        try base.rename(source, to: destination)
+    }
+
+    func unlink(_ path: String) throws(IOError) {
+        maybeCapture("unlink \(path)")
+        try base.unlink(path)
+    }
+
+    func syncDirectory(_ path: String) throws(IOError) {
+        maybeCapture("syncDirectory \(path)")
+        try base.syncDirectory(path)
+    }
+
+    func listDirectory(_ path: String) throws(IOError) -> [String] { try base.listDirectory(path) }
+
+    func makeDirectory(_ path: String) throws(IOError) { try base.makeDirectory(path) }
+
+    func fileExists(_ path: String) -> Bool { base.fileExists(path) }
+
+    func lockExclusive(_ handle: FileDescriptorHandle) throws(IOError) { try base.lockExclusive(handle) }
+}
