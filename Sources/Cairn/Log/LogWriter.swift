@@ -1,3 +1,5 @@
+import Synchronization
+
 /// When the log makes appended records durable (Redis's `appendfsync`).
 public enum FsyncPolicy: Sendable, Equatable {
     /// Every flush `fdatasync`s: a write is acknowledged only once durable.
@@ -16,11 +18,16 @@ public struct LogConfiguration: Sendable {
     public var segmentSizeLimit: Int = 64 * 1024 * 1024
     /// The largest record payload, as the reader accepts it.
     public var maximumPayloadBytes: Int = RecordFrame.defaultMaximumPayloadBytes
+    /// How often `appendfsync everysec` syncs (Redis: one second). Tests
+    /// shorten it rather than sleep.
+    public var syncInterval: Duration = .seconds(1)
 
     public init(segmentSizeLimit: Int = 64 * 1024 * 1024,
-                maximumPayloadBytes: Int = RecordFrame.defaultMaximumPayloadBytes) {
+                maximumPayloadBytes: Int = RecordFrame.defaultMaximumPayloadBytes,
+                syncInterval: Duration = .seconds(1)) {
         self.segmentSizeLimit = segmentSizeLimit
         self.maximumPayloadBytes = maximumPayloadBytes
+        self.syncInterval = syncInterval
     }
 }
 
@@ -28,10 +35,11 @@ public struct LogConfiguration: Sendable {
 /// buffer, writes the buffer at the segment's end, syncs per policy, and only
 /// then raises `durableThrough`, the value later frames carry (docs/FORMAT.md).
 ///
-/// All of the writer's state lives in this one object, driven by one caller
-/// at a time: today `DurableEngine` calls `append` then `flush` for each
-/// write; the group-commit log thread will own it instead, calling `flush`
-/// once per batch of appends.
+/// Two threads drive it: the command thread `append`s (a short critical
+/// section, no I/O) while the log thread (`GroupCommitLog`) `flush`es. The
+/// numbering state lives behind `shared`, held only for moments; the open
+/// segment lives behind `output`, held by one flusher for its whole write and
+/// sync, so an append never waits for the disk.
 ///
 /// Failures (docs/ARCHITECTURE.md, "Failures"): a failed sync, or any write
 /// error other than running out of space, stops the writer for good
@@ -44,7 +52,7 @@ public struct LogConfiguration: Sendable {
 /// try writer.flush(.always)
 /// assert(writer.durableThrough >= sequence)   // safe to reply
 /// ```
-public final class LogWriter {
+public final class LogWriter: Sendable {
     /// Where the writer stands.
     public enum State: Sendable, Equatable {
         case writable
@@ -66,36 +74,66 @@ public final class LogWriter {
         public var segmentRecordCount: Int
     }
 
-    public let directory: DataDirectory
+    /// What appends and flushes share: numbers, the pending frames, the state.
+    private struct Shared: Sendable {
+        var state: State = .writable
+        var lastSequence: UInt64
+        var writtenThrough: UInt64
+        var durableThrough: UInt64
+        /// Encoded records not yet written, in order.
+        var pending: [(sequence: UInt64, frame: Bytes)] = []
+        /// When the oldest written-but-unsynced record was written.
+        var unsyncedSince: ContinuousClock.Instant?
+        var lastSync = ContinuousClock.now
+        var lateSyncs = 0
+    }
+
+    /// What only the flusher touches.
+    private struct Output: Sendable {
+        var segment: SegmentWriter?
+    }
+
+    public let directoryPath: String
+    public let fileIO: any FileIO
     public let configuration: LogConfiguration
-    public private(set) var state: State = .writable
+    private let shared: Mutex<Shared>
+    private let output: Mutex<Output>
+
+    public var state: State { shared.withLock { $0.state } }
     /// The highest sequence number given to a record.
-    public private(set) var lastSequence: UInt64
+    public var lastSequence: UInt64 { shared.withLock { $0.lastSequence } }
     /// The highest sequence number written to a segment (maybe not durable).
-    public private(set) var writtenThrough: UInt64
+    public var writtenThrough: UInt64 { shared.withLock { $0.writtenThrough } }
     /// The highest sequence number known to be on stable storage.
-    public private(set) var durableThrough: UInt64
-
-    private var segment: SegmentWriter?
-    /// Encoded records not yet written, in order.
-    private var pending: [(sequence: UInt64, frame: Bytes)] = []
-    private var lastSync = ContinuousClock.now
-
-    private var fileIO: any FileIO { directory.fileIO }
+    public var durableThrough: UInt64 { shared.withLock { $0.durableThrough } }
+    /// `everysec` syncs made more than two intervals after the oldest record
+    /// they covered was written (Redis's `aof_delayed_fsync`, for INFO).
+    public var lateSyncs: Int { shared.withLock { $0.lateSyncs } }
+    /// When an `everysec` sync of the written records falls due; nil when
+    /// everything written is durable, or while the writer is not writable
+    /// (a stopped or full log has nothing to time: the next flush retries).
+    public var syncDeadline: ContinuousClock.Instant? {
+        shared.withLock { shared in
+            guard shared.state == .writable, shared.writtenThrough > shared.durableThrough else { return nil }
+            return shared.lastSync + configuration.syncInterval
+        }
+    }
 
     /// A writer continuing the log recovery read (every recovered record is
     /// durable: recovery synced the last segment).
     public init(directory: DataDirectory, resume: Resume, configuration: LogConfiguration = LogConfiguration()) throws(StorageError) {
-        self.directory = directory
+        directoryPath = directory.path
+        fileIO = directory.fileIO
         self.configuration = configuration
-        lastSequence = resume.lastSequence
-        writtenThrough = resume.lastSequence
-        durableThrough = resume.lastSequence
+        shared = Mutex(Shared(lastSequence: resume.lastSequence, writtenThrough: resume.lastSequence,
+                              durableThrough: resume.lastSequence))
+        var segment: SegmentWriter?
         if let path = resume.segmentPath {
             segment = try SegmentWriter.resume(path, firstSequence: resume.segmentFirstSequence,
                                                endOffset: resume.segmentEndOffset,
                                                recordCount: resume.segmentRecordCount, fileIO: directory.fileIO)
         }
+        output = Mutex(Output(segment: segment))
     }
 
     /// The error a write would get now, or nil when the writer accepts writes.
@@ -104,7 +142,7 @@ public final class LogWriter {
         case .writable: nil
         case .diskFull(let error): .diskFull(error)
         case .failed(let error): .failStopped(cause: error)
-        case .closed: .closed(directory: directory.path)
+        case .closed: .closed(directory: directoryPath)
         }
     }
 
@@ -113,46 +151,51 @@ public final class LogWriter {
     /// with the others); refused once the writer failed or closed.
     @discardableResult
     public func append(_ effects: [Effect], timestampMilliseconds: Int64) throws(StorageError) -> UInt64 {
-        switch state {
-        case .failed(let error): throw .failStopped(cause: error)
-        case .closed: throw .closed(directory: directory.path)
-        case .writable, .diskFull: break
+        let directoryPath = directoryPath
+        let maximumPayloadBytes = configuration.maximumPayloadBytes
+        return try shared.withLock { (shared) throws(StorageError) -> UInt64 in
+            switch shared.state {
+            case .failed(let error): throw .failStopped(cause: error)
+            case .closed: throw .closed(directory: directoryPath)
+            case .writable, .diskFull: break
+            }
+            let sequence = shared.lastSequence + 1
+            let frame: Bytes
+            do throws(RecordEncodingError) {
+                frame = try RecordFrame.encode(effects, sequence: sequence, durableThrough: shared.durableThrough,
+                                               timestampMilliseconds: timestampMilliseconds,
+                                               maximumPayloadBytes: maximumPayloadBytes)
+            } catch {
+                throw .unencodable(error)
+            }
+            shared.pending.append((sequence, frame))
+            shared.lastSequence = sequence
+            return sequence
         }
-        let sequence = lastSequence + 1
-        let frame: Bytes
-        do throws(RecordEncodingError) {
-            frame = try RecordFrame.encode(effects, sequence: sequence, durableThrough: durableThrough,
-                                           timestampMilliseconds: timestampMilliseconds,
-                                           maximumPayloadBytes: configuration.maximumPayloadBytes)
-        } catch {
-            throw .unencodable(error)
-        }
-        pending.append((sequence, frame))
-        lastSequence = sequence
-        return sequence
     }
 
     /// Writes every pending record and syncs per `policy`; afterwards, under
-    /// `.always`, `durableThrough == lastSequence`. While the disk is full
-    /// this is the retry.
+    /// `.always`, `durableThrough` covers every record appended before the
+    /// call. While the disk is full this is the retry. Appends made while it
+    /// runs wait for the next flush (that is the group commit).
     public func flush(_ policy: FsyncPolicy) throws(StorageError) {
-        switch state {
-        case .failed(let error): throw .failStopped(cause: error)
-        case .closed: throw .closed(directory: directory.path)
-        case .writable, .diskFull: break
-        }
-        do throws(StorageError) {
-            try writePending()
-            state = .writable
-            let due = policy == .always || (policy == .everySecond && ContinuousClock.now - lastSync >= .seconds(1))
-            if due, durableThrough < writtenThrough, let segment {
-                try segment.sync(fileIO: fileIO)
-                lastSync = ContinuousClock.now
-                durableThrough = writtenThrough
+        try output.withLock { (output) throws(StorageError) in
+            let batch = try takePending()
+            do throws(StorageError) {
+                var remaining = batch[...]
+                defer { restore(remaining) }
+                try write(&remaining, into: &output)
+                shared.withLock { shared in
+                    if case .diskFull = shared.state { shared.state = .writable }
+                }
+                if let segment = output.segment, syncDue(policy) {
+                    try segment.sync(fileIO: fileIO)
+                    markSynced(timed: policy == .everySecond)
+                }
+            } catch {
+                record(error)
+                throw error
             }
-        } catch {
-            record(error)
-            throw error
         }
     }
 
@@ -160,62 +203,120 @@ public final class LogWriter {
     /// failure, or under a policy that did not flush) are dropped, never
     /// reported durable.
     public func close() {
-        guard state != .closed else { return }
-        segment?.close(fileIO: fileIO)
-        segment = nil
-        state = .closed
-    }
-
-    /// Where the next frame will be written in the current segment (tests).
-    var segmentEndOffsetForTesting: Int64 { segment?.endOffset ?? 0 }
-
-    // MARK: Writing
-
-    private func record(_ error: StorageError) {
-        switch error {
-        case .diskFull(let cause): state = .diskFull(cause)
-        case .failStopped(let cause): state = .failed(cause)
-        case .io(let cause): state = .failed(cause)
-        default: break
+        output.withLock { output in
+            output.segment?.close(fileIO: fileIO)
+            output.segment = nil
+        }
+        shared.withLock { shared in
+            shared.state = .closed
+            shared.pending = []
         }
     }
 
-    /// Writes the pending frames, as few writes as the segment size limit
-    /// allows, rotating to a new segment where it is reached.
-    private func writePending() throws(StorageError) {
-        while let first = pending.first {
-            if segment == nil {
-                segment = try SegmentWriter.create(in: directory, firstSequence: first.sequence)
-            } else if let current = segment, current.recordCount > 0,
-                      current.endOffset + Int64(first.frame.count) > Int64(configuration.segmentSizeLimit) {
-                try rotate(to: first.sequence)
+    /// Where the next frame will be written in the current segment (tests).
+    var segmentEndOffsetForTesting: Int64 { output.withLock { $0.segment?.endOffset ?? 0 } }
+
+    // MARK: Writing
+
+    private func takePending() throws(StorageError) -> [(sequence: UInt64, frame: Bytes)] {
+        let directoryPath = directoryPath
+        return try shared.withLock { (shared) throws(StorageError) -> [(sequence: UInt64, frame: Bytes)] in
+            switch shared.state {
+            case .failed(let error): throw .failStopped(cause: error)
+            case .closed: throw .closed(directory: directoryPath)
+            case .writable, .diskFull: break
             }
-            guard var current = segment else { return }
+            let batch = shared.pending
+            shared.pending = []
+            return batch
+        }
+    }
+
+    /// Puts records a failed write left back in front of the ones appended since.
+    private func restore(_ remaining: ArraySlice<(sequence: UInt64, frame: Bytes)>) {
+        guard !remaining.isEmpty else { return }
+        shared.withLock { shared in shared.pending = Array(remaining) + shared.pending }
+    }
+
+    private func syncDue(_ policy: FsyncPolicy) -> Bool {
+        let interval = configuration.syncInterval
+        return shared.withLock { shared in
+            guard shared.durableThrough < shared.writtenThrough else { return false }
+            switch policy {
+            case .always: return true
+            case .everySecond: return ContinuousClock.now - shared.lastSync >= interval
+            case .no: return false
+            }
+        }
+    }
+
+    /// Everything written is durable: raise `durableThrough`. A `timed`
+    /// (`everysec`) sync is late when its oldest record waited more than two
+    /// intervals.
+    private func markSynced(timed: Bool) {
+        let interval = configuration.syncInterval
+        shared.withLock { shared in
+            let now = ContinuousClock.now
+            if timed, let since = shared.unsyncedSince, now - since > interval * 2 { shared.lateSyncs += 1 }
+            shared.unsyncedSince = nil
+            shared.lastSync = now
+            shared.durableThrough = shared.writtenThrough
+        }
+    }
+
+    private func record(_ error: StorageError) {
+        shared.withLock { shared in
+            switch error {
+            case .diskFull(let cause): shared.state = .diskFull(cause)
+            case .failStopped(let cause): shared.state = .failed(cause)
+            case .io(let cause): shared.state = .failed(cause)
+            default: break
+            }
+        }
+    }
+
+    /// Writes the frames, as few writes as the segment size limit allows,
+    /// rotating to a new segment where it is reached; `frames` keeps what
+    /// was not written.
+    private func write(_ frames: inout ArraySlice<(sequence: UInt64, frame: Bytes)>,
+                       into output: inout Output) throws(StorageError) {
+        let limit = Int64(configuration.segmentSizeLimit)
+        while let first = frames.first {
+            if output.segment == nil {
+                output.segment = try SegmentWriter.create(inDirectory: directoryPath, firstSequence: first.sequence,
+                                                          fileIO: fileIO)
+            } else if let current = output.segment, current.recordCount > 0,
+                      current.endOffset + Int64(first.frame.count) > limit {
+                try rotate(&output, to: first.sequence)
+            }
+            guard var current = output.segment else { return }
             var batch: Bytes = []
             var count = 0
-            while count < pending.count {
-                let frame = pending[count].frame
-                if count > 0, current.endOffset + Int64(batch.count + frame.count) > Int64(configuration.segmentSizeLimit) { break }
+            for (_, frame) in frames {
+                if count > 0, current.endOffset + Int64(batch.count + frame.count) > limit { break }
                 batch += frame
                 count += 1
             }
             try current.write(batch, recordCount: count, fileIO: fileIO)
-            segment = current
-            writtenThrough = pending[count - 1].sequence
-            pending.removeFirst(count)
+            output.segment = current
+            let written = frames[frames.startIndex + count - 1].sequence
+            shared.withLock { shared in
+                shared.writtenThrough = written
+                if shared.unsyncedSince == nil { shared.unsyncedSince = ContinuousClock.now }
+            }
+            frames.removeFirst(count)
         }
     }
 
     /// Finishes the current segment (synced, whatever the policy: a reader
     /// trusts every record of a segment that is not the last) and starts the
     /// one whose first record is `firstSequence`.
-    private func rotate(to firstSequence: UInt64) throws(StorageError) {
-        guard let current = segment else { return }
+    private func rotate(_ output: inout Output, to firstSequence: UInt64) throws(StorageError) {
+        guard let current = output.segment else { return }
         try current.sync(fileIO: fileIO)
-        durableThrough = writtenThrough
-        lastSync = ContinuousClock.now
+        markSynced(timed: false)
         current.close(fileIO: fileIO)
-        segment = nil
-        segment = try SegmentWriter.create(in: directory, firstSequence: firstSequence)
+        output.segment = nil
+        output.segment = try SegmentWriter.create(inDirectory: directoryPath, firstSequence: firstSequence, fileIO: fileIO)
     }
 }

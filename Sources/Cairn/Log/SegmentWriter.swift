@@ -1,7 +1,7 @@
 /// One open log segment the writer appends to: its handle, where its data
 /// ends, how many records it holds. Owned by `LogWriter`; it turns file
 /// errors into the writer's decisions (docs/ARCHITECTURE.md, "Failures").
-struct SegmentWriter {
+struct SegmentWriter: Sendable {
     let handle: FileDescriptorHandle
     let firstSequence: UInt64
     /// Where the next frame goes: after the last frame written.
@@ -24,9 +24,9 @@ struct SegmentWriter {
     /// could vanish). A file left by an earlier failed attempt is replaced:
     /// it can hold no record, since records numbered `firstSequence` and up
     /// were never written.
-    static func create(in directory: DataDirectory, firstSequence: UInt64) throws(StorageError) -> SegmentWriter {
-        let fileIO = directory.fileIO
-        let path = directory.segmentPath(firstSequence: firstSequence)
+    static func create(inDirectory directory: String, firstSequence: UInt64,
+                       fileIO: any FileIO) throws(StorageError) -> SegmentWriter {
+        let path = DataDirectory.join(directory, DataDirectory.segmentName(firstSequence: firstSequence))
         let handle: FileDescriptorHandle
         do throws(IOError) {
             handle = try fileIO.open(path, .readWrite, options: [.create, .truncate])
@@ -36,7 +36,7 @@ struct SegmentWriter {
         do throws(IOError) {
             try fileIO.writeAll(handle, SegmentHeader(firstSequence: firstSequence).encoded(), at: 0)
             try fileIO.fdatasync(handle)
-            try fileIO.syncDirectory(directory.path)
+            try fileIO.syncDirectory(directory)
         } catch {
             try? fileIO.close(handle)
             if error.operation == .pwrite, error.isOutOfSpace {

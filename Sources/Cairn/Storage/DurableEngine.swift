@@ -1,11 +1,29 @@
+/// The sequence number a reply must wait for before it leaves the process
+/// (docs/ARCHITECTURE.md, "Write-ahead log: writer and recovery").
+public struct DurabilityToken: Sendable, Hashable, Comparable {
+    public let sequence: UInt64
+
+    public static func < (lhs: DurabilityToken, rhs: DurabilityToken) -> Bool { lhs.sequence < rhs.sequence }
+}
+
+/// A command's result before its reply may be sent: send `execution.reply`
+/// once `token` is durable (`DurableEngine.waitUntilDurable`); nil: at once.
+public struct DurableExecution: Sendable {
+    public var execution: Execution
+    public var token: DurabilityToken?
+}
+
 /// An `Engine` whose writes go through the write-ahead log: opening recovers
 /// the state from the data directory, and every command that changed
-/// something is logged as one record before `execute` returns (under
-/// `.always`, synced: a returned write is durable).
+/// something is logged as one record before its reply is released (under
+/// `.always`, synced: a released write is durable).
 ///
-/// Synchronous for now: the caller's thread writes and syncs. The
-/// group-commit log thread will drive the same `LogWriter` and release
-/// replies when their record is durable.
+/// The command thread only appends (no I/O); the log thread
+/// (`GroupCommitLog`) writes and syncs in groups. `submit` runs a command
+/// and hands back the token its reply waits for; `execute` is `submit` plus
+/// the blocking wait; `executeDurably` the async one. The engine itself is
+/// single-threaded: callers serialize `submit`/`execute`; waits may run on
+/// any thread, many at once.
 ///
 /// ```swift
 /// let store = try DurableEngine.open(directory: "/data")
@@ -19,6 +37,8 @@ public final class DurableEngine {
     public let recovery: RecoveryReport
     public let policy: FsyncPolicy
     public let writer: LogWriter
+    /// The log thread.
+    public let log: GroupCommitLog
     private let directory: DataDirectory
 
     private init(engine: Engine, recovery: RecoveryReport, policy: FsyncPolicy, writer: LogWriter, directory: DataDirectory) {
@@ -27,7 +47,10 @@ public final class DurableEngine {
         self.policy = policy
         self.writer = writer
         self.directory = directory
+        log = GroupCommitLog(writer: writer, policy: policy)
     }
+
+    deinit { log.stop() }
 
     /// Opens (creating if missing) and locks `directory`, recovers the
     /// engine from its log, and gets ready to append after the last record.
@@ -49,57 +72,114 @@ public final class DurableEngine {
         }
     }
 
-    /// Runs one command; if it changed something, logs its effects as one
-    /// record and flushes per policy before returning.
+    /// Runs one command; if it changed something, appends its effects as one
+    /// record (no I/O) and returns with the token its reply waits for.
+    ///
+    /// The token: a write that logged a record waits for that record. Any
+    /// other reply (a read, a no-op write) may reveal records not yet
+    /// released, so it waits for the last record appended so far (its own
+    /// lazy-expiry deletions included), when that one is not released yet:
+    /// the simplest correct rule; a reply depending only on released data is
+    /// not held back. While the log refuses writes (disk full, fail-stop),
+    /// reads are not held: they cannot wait for space, and after a failed
+    /// sync memory is ahead of the disk for good (known limit).
     ///
     /// A write command is refused before it runs while the log cannot take
-    /// it (disk full: retried first, so writes resume once space returns;
-    /// after a failed sync: for good). A read runs whatever the log's state;
-    /// the expiry deletions it may cause are logged when the log can.
-    public func execute(_ argv: [Bytes], session: inout Session) throws(StorageError) -> Execution {
+    /// it (disk full: the log thread retries first, so writes resume once
+    /// space returns; after a failed sync: for good).
+    public func submit(_ argv: [Bytes], session: inout Session) throws(StorageError) -> DurableExecution {
         let writes = DurableEngine.isWrite(argv)
         if writes { try ensureWritable() }
         let execution = engine.execute(argv, session: &session)
-        try log(execution.effects, acknowledging: writes)
-        return execution
+        let own = try log(execution.effects, acknowledging: writes)
+        return DurableExecution(execution: execution, token: token(writes ? own : nil))
     }
 
-    /// Runs a `MULTI/EXEC` batch; its effects are one record.
-    public func executeTransaction(_ commands: [[Bytes]], session: inout Session) throws(StorageError) -> Execution {
+    /// Runs a `MULTI/EXEC` batch; its effects are one record. Tokens as `submit`.
+    public func submitTransaction(_ commands: [[Bytes]], session: inout Session) throws(StorageError) -> DurableExecution {
         let writes = commands.contains(where: DurableEngine.isWrite)
         if writes { try ensureWritable() }
         let execution = engine.executeTransaction(commands, session: &session)
-        try log(execution.effects, acknowledging: writes)
-        return execution
+        let own = try log(execution.effects, acknowledging: writes)
+        return DurableExecution(execution: execution, token: token(writes ? own : nil))
     }
 
-    /// Writes and syncs what the log holds (whatever the policy: a clean
-    /// shutdown loses nothing), closes it and releases the directory's lock.
+    /// Blocks until `token` is durable (under `.everySecond` and `.no`:
+    /// written, as Redis writes before replying); true at once for nil,
+    /// false when `timeout` passed first. Throws the log's error if the
+    /// flush covering it failed: such a reply must never be sent as success.
+    @discardableResult
+    public func waitUntilDurable(_ token: DurabilityToken?, timeout: Duration? = nil) throws(StorageError) -> Bool {
+        guard let token else { return true }
+        return try log.waitUntilReleased(token.sequence, timeout: timeout)
+    }
+
+    /// `submit` and an async wait: returns the reply once it may be sent.
+    public func executeDurably(_ argv: [Bytes], session: inout Session) async throws -> Reply {
+        let result = try submit(argv, session: &session)
+        if let token = result.token { try await log.released(token.sequence) }
+        return result.execution.reply
+    }
+
+    /// Runs one command and returns once its reply may be sent (`submit` +
+    /// `waitUntilDurable`): under `.always` a returned write is durable.
+    public func execute(_ argv: [Bytes], session: inout Session) throws(StorageError) -> Execution {
+        let result = try submit(argv, session: &session)
+        try waitUntilDurable(result.token)
+        return result.execution
+    }
+
+    /// Runs a `MULTI/EXEC` batch and returns once its reply may be sent.
+    public func executeTransaction(_ commands: [[Bytes]], session: inout Session) throws(StorageError) -> Execution {
+        let result = try submitTransaction(commands, session: &session)
+        try waitUntilDurable(result.token)
+        return result.execution
+    }
+
+    /// Stops the log thread, writes and syncs what the log holds (whatever
+    /// the policy: a clean shutdown loses nothing), closes it and releases
+    /// the directory's lock. Waiters the final sync does not cover fail.
     public func close() throws(StorageError) {
+        log.stop()
         defer {
             writer.close()
+            log.finish(failing: .closed(directory: directory.path))
             directory.close()
         }
         if writer.refusal == nil { try writer.flush(.always) }
     }
 
+    /// A write's own record; otherwise the last record, if not released
+    /// and the log takes writes (see `submit`).
+    private func token(_ own: UInt64?) -> DurabilityToken? {
+        if let own { return DurabilityToken(sequence: own) }
+        let last = writer.lastSequence
+        guard last > log.releasedThrough, writer.refusal == nil else { return nil }
+        return DurabilityToken(sequence: last)
+    }
+
+    /// Disk full: asks the log thread for a retry and waits for it.
     private func ensureWritable() throws(StorageError) {
         switch writer.state {
         case .writable: return
-        case .diskFull: try writer.flush(policy)  // the retry
-        case .failed, .closed: if let refusal = writer.refusal { throw refusal }
+        case .diskFull: try log.waitUntilReleased(writer.lastSequence)
+        case .failed, .closed: break
         }
+        if let refusal = writer.refusal { throw refusal }
     }
 
-    private func log(_ effects: [Effect], acknowledging writes: Bool) throws(StorageError) {
-        guard !effects.isEmpty else { return }
+    /// Appends the record and wakes the log thread; its sequence number.
+    private func log(_ effects: [Effect], acknowledging writes: Bool) throws(StorageError) -> UInt64? {
+        guard !effects.isEmpty else { return nil }
         do throws(StorageError) {
-            try writer.append(effects, timestampMilliseconds: engine.clock.nowMilliseconds())
-            try writer.flush(policy)
+            let sequence = try writer.append(effects, timestampMilliseconds: engine.clock.nowMilliseconds())
+            log.wake()
+            return sequence
         } catch {
             // A read's reply does not depend on its expiry deletions being
-            // durable; a write's reply does.
+            // logged; a write's reply does.
             if writes { throw error }
+            return nil
         }
     }
 
