@@ -49,18 +49,10 @@ enum HashCommands {
             return .integer(present ? 1 : 0)
         },
         CommandSpec("hkeys", arity: 2, flags: [.readonly], keys: (1, 1, 1), group: "hash") { context throws(CommandError) in
-            guard let hash = try context.hash(context.key(1)) else { return .array([]) }
-            var fields: [Reply] = []
-            fields.reserveCapacity(hash.count)
-            hash.forEach { field, _ in fields.append(.bulk(field)) }
-            return .array(fields)
+            try eachPair(context) { field, _ in field }
         },
         CommandSpec("hvals", arity: 2, flags: [.readonly], keys: (1, 1, 1), group: "hash") { context throws(CommandError) in
-            guard let hash = try context.hash(context.key(1)) else { return .array([]) }
-            var values: [Reply] = []
-            values.reserveCapacity(hash.count)
-            hash.forEach { _, value in values.append(.bulk(value)) }
-            return .array(values)
+            try eachPair(context) { _, value in value }
         },
         CommandSpec("hgetall", arity: 2, flags: [.readonly], keys: (1, 1, 1), group: "hash") { context throws(CommandError) in
             // A map in RESP3, a flat array in RESP2; a missing key is the empty map.
@@ -216,6 +208,17 @@ enum HashCommands {
     /// Cairn builds the whole reply first, so it refuses more than this
     /// with the error Redis's `WITHVALUES` guard uses.
     static let maxRandomReplyElements = 1 << 24
+
+    /// HKEYS and HVALS: one bulk per field of the hash at argv[1], picked
+    /// from each pair; an empty array for a missing key.
+    private static func eachPair(_ context: CommandContext,
+                                 _ pick: (ByteString, ByteString) -> ByteString) throws(CommandError) -> Reply {
+        guard let hash = try context.hash(context.key(1)) else { return .array([]) }
+        var elements: [Reply] = []
+        elements.reserveCapacity(hash.count)
+        hash.forEach { field, value in elements.append(.bulk(pick(field, value))) }
+        return .array(elements)
+    }
 
     /// `HRANDFIELD key [count [WITHVALUES]]` (`hrandfieldCommand`).
     ///
