@@ -119,10 +119,22 @@ public final class Engine {
         }
         for effect in effects {
             var context = makeContext(effect.argv, session: Session(database: effect.database), now: 0)
-            if case .error(let message) = dispatch(&context) {
+            if case .error(let message) = dispatch(&context, spec: replayLookup(effect.argv)) {
                 throw ReplayError(effect: effect, message: message)
             }
         }
+    }
+
+    /// The last command name replay looked up, and its entry: a log is
+    /// mostly runs of one command, so most lookups are a short compare.
+    private var lastReplayed: (name: Bytes, spec: CommandSpec)?
+
+    private func replayLookup(_ argv: [Bytes]) -> CommandSpec? {
+        guard let name = argv.first else { return nil }
+        if let last = lastReplayed, last.name == name { return last.spec }
+        let spec = CommandTable.lookup(name)
+        lastReplayed = spec.map { (name, $0) }
+        return spec
     }
 
     private func makeContext(_ argv: [Bytes], session: Session, now: Int64) -> CommandContext {
@@ -131,9 +143,14 @@ public final class Engine {
     }
 
     private func dispatch(_ context: inout CommandContext) -> Reply {
+        dispatch(&context, spec: context.argv.first.flatMap(CommandTable.lookup))
+    }
+
+    /// Runs `context`'s command, whose table entry (nil: unknown) the caller found.
+    private func dispatch(_ context: inout CommandContext, spec: CommandSpec?) -> Reply {
         let argv = context.argv
-        guard let name = argv.first else { return .error("ERR empty command") }
-        guard let spec = CommandTable.lookup(name) else { return .error(Engine.unknownCommand(argv)) }
+        guard !argv.isEmpty else { return .error("ERR empty command") }
+        guard let spec else { return .error(Engine.unknownCommand(argv)) }
         guard spec.accepts(argumentCount: argv.count) else { return .error(CommandError.wrongArity(spec.name).message) }
         var command = spec
         if !spec.subcommands.isEmpty {

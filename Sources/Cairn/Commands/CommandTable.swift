@@ -91,12 +91,18 @@ public enum CommandTable {
             precondition(table[Array(spec.name.utf8)] == nil, "command \(spec.name) defined twice")
             table[Array(spec.name.utf8)] = spec
         }
+        // The all-capitals spelling too, so the usual spellings ("set",
+        // "SET") are found without lowercasing into a new array.
+        for spec in all {
+            let upper = Array(spec.name.uppercased().utf8)
+            if table[upper] == nil { table[upper] = spec }
+        }
         return table
     }()
 
     /// The entry for a command name, any letter case.
     public static func lookup(_ name: Bytes) -> CommandSpec? {
-        byName[name.asciiLowercased]
+        byName[name] ?? byName[name.asciiLowercased]
     }
 
     /// The entry for a command name given as text.

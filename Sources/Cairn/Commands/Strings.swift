@@ -97,7 +97,11 @@ enum StringCommands {
     private static func setGeneric(_ context: CommandContext, options: StringSetOptions, expireAt: Int64?,
                                    valueIndex: Int, written: Reply, aborted: Reply) throws(CommandError) -> Reply {
         let key = context.key(1)
-        let existing = context.lookup(key)
+        // Replay expires nothing, so there the lookup matters only to the
+        // options that read the old value; a client's SET always looks the
+        // key up first (`lookupKeyWrite`), which may expire it.
+        let needsExisting = options.returnsOldValue || options.onlyIfMissing || options.onlyIfExists
+        let existing = needsExisting || !context.isReplaying ? context.lookup(key) : nil
         var old: ByteString?
         if options.returnsOldValue {
             switch existing {
@@ -112,14 +116,17 @@ enum StringCommands {
         }
         let value = context.argv[valueIndex]
         context.set(key, .string(storedString(value)), keepTTL: options.keepTTL)
-        var effect = [Bytes(ascii: "SET"), context.argv[1], value]
-        if let expireAt {
-            context.setExpire(key, at: expireAt)
-            effect += [Bytes(ascii: "PXAT"), expireAt.decimal]
-        } else if options.keepTTL {
-            effect.append(Bytes(ascii: "KEEPTTL"))
+        if let expireAt { context.setExpire(key, at: expireAt) }
+        // Replay drops the effects it would emit (`Engine.replay`): skip them.
+        if !context.isReplaying {
+            var effect = [Bytes(ascii: "SET"), context.argv[1], value]
+            if let expireAt {
+                effect += [Bytes(ascii: "PXAT"), expireAt.decimal]
+            } else if options.keepTTL {
+                effect.append(Bytes(ascii: "KEEPTTL"))
+            }
+            context.emit(effect)
         }
-        context.emit(effect)
         return options.returnsOldValue ? (old.map { .bulk($0) } ?? .null) : written
     }
 

@@ -50,7 +50,12 @@ struct ByteTable<Value> {
     /// The entry index of `key`, if present.
     func find(_ key: ByteString) -> Int? {
         if count == 0 { return nil }
-        let hash = ByteTable.hash(key)
+        return find(key, hash: ByteTable.hash(key))
+    }
+
+    /// The entry index of `key`, whose hash the caller computed.
+    private func find(_ key: ByteString, hash: UInt32) -> Int? {
+        if count == 0 { return nil }
         var slot = Int(hash) & mask
         while true {
             let entry = slots[slot]
@@ -83,19 +88,24 @@ struct ByteTable<Value> {
     /// Sets `key` to `value`; returns the value it replaced.
     @discardableResult
     mutating func updateValue(_ value: Value, forKey key: ByteString) -> Value? {
-        if let entry = find(key) {
+        // One hash for the search and the insertion (replay inserts millions).
+        let hash = ByteTable.hash(key)
+        if let entry = find(key, hash: hash) {
             let old = values[entry]!
             values[entry] = value
             return old
         }
-        insertNew(key, value)
+        insertNew(key, value, hash: hash)
         return nil
     }
 
     /// Inserts `key`, which must not be present.
     mutating func insertNew(_ key: ByteString, _ value: Value) {
+        insertNew(key, value, hash: ByteTable.hash(key))
+    }
+
+    private mutating func insertNew(_ key: ByteString, _ value: Value, hash: UInt32) {
         if count + tombstones + 1 > slots.count * 3 / 4 { rebuild(forCount: count + 1) }
-        let hash = ByteTable.hash(key)
         let entry: Int
         if let hole = holes.popLast() {
             entry = Int(hole)

@@ -123,12 +123,17 @@ enum Recovery {
     /// `until` (if given) or the first frame that is not the expected record.
     private static func replay(_ bytes: Bytes, path: String, until: UInt64?, after: UInt64,
                                engine: Engine, configuration: LogConfiguration) throws(StorageError) -> End {
-        var decoder = RecordDecoder(startOffset: SegmentHeader.byteCount, maximumPayloadBytes: configuration.maximumPayloadBytes)
-        decoder.append(Array(bytes[SegmentHeader.byteCount...]))
+        // The whole segment is in memory, so frames are decoded in place
+        // (`RecordFrame.decodeFrame`, the verdicts `RecordDecoder` gives)
+        // rather than copied into a streaming decoder's buffer.
         var end = End(offset: SegmentHeader.byteCount, lastSequence: after)
         while until.map({ end.lastSequence < $0 }) ?? true {
             let expected = end.lastSequence + 1
-            switch decoder.next() {
+            let result = bytes.withUnsafeBytes {
+                RecordFrame.decodeFrame($0, at: end.offset, frameOffset: end.offset,
+                                        maximumPayloadBytes: configuration.maximumPayloadBytes)
+            }
+            switch result {
             case .record(let record):
                 guard record.sequence == expected else {
                     end.isGap = record.sequence > expected
@@ -146,9 +151,10 @@ enum Recovery {
                 end.recordCount += 1
                 end.offset = record.nextFrameOffset
             case .needMoreBytes:
-                end.isClean = decoder.bufferedByteCount == 0
+                let remaining = bytes.count - end.offset
+                end.isClean = remaining == 0
                 end.stop = end.isClean ? "the segment ends before record \(expected)"
-                    : "record \(expected) is incomplete (\(decoder.bufferedByteCount) bytes at the end of the file)"
+                    : "record \(expected) is incomplete (\(remaining) bytes at the end of the file)"
                 return end
             case .corrupt(let corruption):
                 end.stop = "\(corruption) where record \(expected) was expected"
