@@ -22,9 +22,7 @@ import Testing
     /// fresh engine, which must end up with the same data.
     static func expectReplayMatches(_ t: TestEngine, cycles: [Effect],
                                     sourceLocation: SourceLocation = #_sourceLocation) {
-        let copy = Engine(configuration: EngineConfiguration(clock: ManualClock(milliseconds: 0), randomSeed: 7))
-        do { try copy.replay(t.allEffects + cycles) } catch { Issue.record("\(error)", sourceLocation: sourceLocation) }
-        #expect(copy.digest() == t.engine.digest(), "replayed state differs", sourceLocation: sourceLocation)
+        t.expectReplayMatches(extraEffects: cycles, sourceLocation: sourceLocation)
     }
 
     /// Every effect must be `DEL key` of a key named with `prefix`.

@@ -24,10 +24,7 @@ enum KeysFixtures {
     /// directly: the fresh engine gets the same seed state before the replay.
     static func expectReplayMatches(_ t: TestEngine, seed: (Engine) -> Void,
                                     sourceLocation: SourceLocation = #_sourceLocation) {
-        let copy = Engine(configuration: EngineConfiguration(clock: ManualClock(milliseconds: 0), randomSeed: 99))
-        seed(copy)
-        do { try copy.replay(t.allEffects) } catch { Issue.record("\(error)", sourceLocation: sourceLocation) }
-        #expect(copy.digest() == t.engine.digest(), "replayed state differs", sourceLocation: sourceLocation)
+        t.expectReplayMatches(prepare: seed, sourceLocation: sourceLocation)
     }
 
     /// The field/value pairs of the hash at `key`, sorted.

@@ -37,12 +37,15 @@ final class TestEngine {
     /// Every effect so far, flattened, for replay.
     var allEffects: [Effect] { records.flatMap { $0 } }
 
-    /// Replays everything this engine logged into a fresh engine and checks
-    /// both hold the same data.
-    func expectReplayMatches(sourceLocation: SourceLocation = #_sourceLocation) {
+    /// Replays everything this engine logged (then `extraEffects`, such as
+    /// active-expiry cycles' DELs) into a fresh engine that `prepare` may
+    /// seed with what a test stored directly, and checks both hold the same data.
+    func expectReplayMatches(extraEffects: [Effect] = [], prepare: (Engine) -> Void = { _ in },
+                             sourceLocation: SourceLocation = #_sourceLocation) {
         let copy = Engine(configuration: EngineConfiguration(clock: ManualClock(milliseconds: 0), randomSeed: 99))
+        prepare(copy)
         do {
-            try copy.replay(allEffects)
+            try copy.replay(allEffects + extraEffects)
         } catch {
             Issue.record("\(error)", sourceLocation: sourceLocation)
         }
