@@ -9,6 +9,7 @@ let package = Package(
     name: "Cairn",
     products: [
         .library(name: "Cairn", targets: ["Cairn"]),
+        .library(name: "CairnRESP", targets: ["CairnRESP"]),
     ],
     targets: [
         // liblz4 through pkg-config; Debian's provider is liblz4-dev.
@@ -24,6 +25,8 @@ let package = Package(
             name: "Cairn",
             dependencies: ["CLZ4", "CCRC32C"]
         ),
+        // RESP2/RESP3 requests and replies: pure, imports neither NIO nor Cairn.
+        .target(name: "CairnRESP"),
         // The simulated file system for crash tests: a FileIO that knows what
         // a power cut keeps. A library so later test targets can share it.
         .target(
@@ -44,6 +47,10 @@ let package = Package(
         .testTarget(
             name: "CairnTests",
             dependencies: ["Cairn", "CairnTestSupport"]
+        ),
+        .testTarget(
+            name: "CairnRESPTests",
+            dependencies: ["CairnRESP"]
         ),
     ],
     swiftLanguageModes: [.v6]
