@@ -85,7 +85,13 @@ func fileSystemType(of path: String) -> String {
     return best.type
 }
 
+/// Removes a benchmark's directory, unless CAIRN_BENCH_KEEP is set (to
+/// profile `recovery-open` on the log the benchmark wrote, say).
 func removeBenchDirectory(_ path: String) {
+    if ProcessInfo.processInfo.environment["CAIRN_BENCH_KEEP"] != nil {
+        print("# kept \(path)")
+        return
+    }
     if FileManager.default.fileExists(atPath: path) { try? FileManager.default.removeItem(atPath: path) }
 }
 

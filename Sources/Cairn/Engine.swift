@@ -111,11 +111,12 @@ public final class Engine {
     /// the random source, and expires nothing on its own, so the result
     /// depends only on the effects. An effect that fails means the log and
     /// the engine disagree: replay stops there and says which effect.
-    public func replay(_ effects: [Effect]) throws(ReplayError) {
+    public func replay(_ effects: some Collection<Effect>) throws(ReplayError) {
         keyspace.expiryEnabled = false
+        keyspace.recordsEffects = false
         defer {
             keyspace.expiryEnabled = true
-            _ = keyspace.takeEffects()
+            keyspace.recordsEffects = true
         }
         for effect in effects {
             var context = makeContext(effect.argv, session: Session(database: effect.database), now: 0)
@@ -133,7 +134,9 @@ public final class Engine {
         guard let name = argv.first else { return nil }
         if let last = lastReplayed, last.name == name { return last.spec }
         let spec = CommandTable.lookup(name)
-        lastReplayed = spec.map { (name, $0) }
+        // A copy of its own: holding the argument would keep recovery from
+        // reusing that array for the next record.
+        lastReplayed = spec.map { (name.map { $0 }, $0) }
         return spec
     }
 

@@ -38,6 +38,8 @@ final class Keyspace {
     /// False while the log is replayed: replay never reads the clock, so a
     /// key is deleted only by the `DEL` the log holds for it.
     var expiryEnabled = true
+    /// Off while replaying: replayed effects are already in the log.
+    var recordsEffects = true
     /// Effects of the command running now, in order.
     var pendingEffects: [Effect] = []
     /// Changes since the last snapshot (`rdb_changes_since_last_save`).
@@ -50,6 +52,7 @@ final class Keyspace {
     // MARK: Effects
 
     func emit(_ database: Int, _ argv: [Bytes]) {
+        guard recordsEffects else { return }
         pendingEffects.append(Effect(database: database, argv: argv))
     }
 

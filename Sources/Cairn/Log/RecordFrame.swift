@@ -121,10 +121,39 @@ public enum RecordFrame {
         return nil
     }
 
+    /// A verified frame's fields; its effects went into an `EffectBuffer`.
+    struct VerifiedFrame {
+        let header: Header
+        let frameOffset: Int
+
+        var frameByteCount: Int { headerByteCount + header.payloadByteCount }
+        var nextFrameOffset: Int { frameOffset + frameByteCount }
+
+        func record(_ effects: [Effect]) -> DecodedRecord {
+            DecodedRecord(sequence: header.sequence, durableThrough: header.durableThrough,
+                          timestampMilliseconds: header.timestampMilliseconds, effects: effects,
+                          frameOffset: frameOffset, frameByteCount: frameByteCount)
+        }
+    }
+
+    /// What a frame is, its effects decoded into a reused buffer.
+    enum Verdict {
+        case record(VerifiedFrame)
+        case needMoreBytes
+        case corrupt(FrameCorruption)
+    }
+
     /// Verifies and decodes the frame at `index` whose header is `header`;
     /// the caller has checked the whole frame is in `bytes`.
     static func decodeBody(_ bytes: UnsafeRawBufferPointer, at index: Int, _ header: Header,
                            frameOffset: Int) -> FrameDecodeResult {
+        var effects = EffectBuffer()
+        return result(decodeBody(bytes, at: index, header, frameOffset: frameOffset, into: &effects), effects)
+    }
+
+    /// `decodeBody`, decoding the effects into `effects` (reusing its storage).
+    static func decodeBody(_ bytes: UnsafeRawBufferPointer, at index: Int, _ header: Header,
+                           frameOffset: Int, into effects: inout EffectBuffer) -> Verdict {
         let computed = maskedChecksum(bytes, frameAt: index, payloadByteCount: header.payloadByteCount)
         guard computed == header.storedChecksum else {
             return .corrupt(FrameCorruption(
@@ -137,28 +166,33 @@ public enum RecordFrame {
         }
         let payloadStart = index + headerByteCount
         let payload = UnsafeRawBufferPointer(rebasing: bytes[payloadStart..<payloadStart + header.payloadByteCount])
-        switch RecordPayload.decode(payload) {
-        case .effects(let effects):
-            return .record(DecodedRecord(
-                sequence: header.sequence, durableThrough: header.durableThrough,
-                timestampMilliseconds: header.timestampMilliseconds, effects: effects,
-                frameOffset: frameOffset, frameByteCount: headerByteCount + header.payloadByteCount))
-        case .defect(let reason):
+        if let reason = RecordPayload.decode(payload, into: &effects) {
             return .corrupt(FrameCorruption(frameOffset: frameOffset, reason: reason))
         }
+        return .record(VerifiedFrame(header: header, frameOffset: frameOffset))
     }
 
     /// Decodes the frame starting at `index` of `bytes` as a complete
-    /// buffer: `.needMoreBytes` means the frame runs past the end.
+    /// buffer: `.needMoreBytes` means the frame runs past the end. Its
+    /// effects go into `effects`, reusing its storage (the recovery path).
     static func decodeFrame(_ bytes: UnsafeRawBufferPointer, at index: Int, frameOffset: Int,
-                            maximumPayloadBytes: Int) -> FrameDecodeResult {
+                            maximumPayloadBytes: Int, into effects: inout EffectBuffer) -> Verdict {
         guard bytes.count - index >= headerByteCount else { return .needMoreBytes }
         let header = readHeader(bytes, at: index)
         if let reason = headerDefect(header, maximumPayloadBytes: maximumPayloadBytes) {
             return .corrupt(FrameCorruption(frameOffset: frameOffset, reason: reason))
         }
         guard bytes.count - index - headerByteCount >= header.payloadByteCount else { return .needMoreBytes }
-        return decodeBody(bytes, at: index, header, frameOffset: frameOffset)
+        return decodeBody(bytes, at: index, header, frameOffset: frameOffset, into: &effects)
+    }
+
+    /// The public result for a verdict whose effects are in `effects`.
+    private static func result(_ verdict: Verdict, _ effects: EffectBuffer) -> FrameDecodeResult {
+        switch verdict {
+        case .record(let frame): .record(frame.record(effects.effects))
+        case .needMoreBytes: .needMoreBytes
+        case .corrupt(let corruption): .corrupt(corruption)
+        }
     }
 
     /// The masked CRC-32C the frame at `index` must carry: over the length

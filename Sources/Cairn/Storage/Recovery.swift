@@ -37,9 +37,11 @@ enum Recovery {
                               reason: "the log starts at record \(first.firstSequence); records 1...\(first.firstSequence - 1) are missing")
         }
         var lastSequence: UInt64 = 0
+        let prefetcher = SegmentPrefetcher(paths: segments.map(\.path), fileIO: fileIO)
+        defer { prefetcher.cancel() }
         for (index, segment) in segments.enumerated() {
             let isLast = index == segments.count - 1
-            let bytes = try readSegment(segment.path, fileIO: fileIO)
+            let bytes = try prefetcher.next()
             report.segmentsRead += 1
             let header: SegmentHeader
             do throws(SegmentHeaderError) {
@@ -127,14 +129,17 @@ enum Recovery {
         // (`RecordFrame.decodeFrame`, the verdicts `RecordDecoder` gives)
         // rather than copied into a streaming decoder's buffer.
         var end = End(offset: SegmentHeader.byteCount, lastSequence: after)
+        // One buffer for every record's effects: decoding reuses its arrays.
+        var effects = EffectBuffer()
         while until.map({ end.lastSequence < $0 }) ?? true {
             let expected = end.lastSequence + 1
-            let result = bytes.withUnsafeBytes {
+            let verdict = bytes.withUnsafeBytes {
                 RecordFrame.decodeFrame($0, at: end.offset, frameOffset: end.offset,
-                                        maximumPayloadBytes: configuration.maximumPayloadBytes)
+                                        maximumPayloadBytes: configuration.maximumPayloadBytes, into: &effects)
             }
-            switch result {
-            case .record(let record):
+            switch verdict {
+            case .record(let frame):
+                let record = frame.header
                 guard record.sequence == expected else {
                     end.isGap = record.sequence > expected
                     end.stop = record.sequence > expected
@@ -143,13 +148,13 @@ enum Recovery {
                     return end
                 }
                 do throws(ReplayError) {
-                    try engine.replay(record.effects)
+                    try engine.replay(effects.current)
                 } catch {
-                    throw .replayFailed(file: path, offset: record.frameOffset, message: error.description)
+                    throw .replayFailed(file: path, offset: frame.frameOffset, message: error.description)
                 }
                 end.lastSequence = record.sequence
                 end.recordCount += 1
-                end.offset = record.nextFrameOffset
+                end.offset = frame.nextFrameOffset
             case .needMoreBytes:
                 let remaining = bytes.count - end.offset
                 end.isClean = remaining == 0
@@ -162,12 +167,6 @@ enum Recovery {
             }
         }
         return end
-    }
-
-    private static func readSegment(_ path: String, fileIO: any FileIO) throws(StorageError) -> Bytes {
-        let handle = try storageIO { () throws(IOError) in try fileIO.open(path, .readOnly, options: []) }
-        defer { try? fileIO.close(handle) }
-        return try storageIO { () throws(IOError) in try fileIO.readAll(handle) }
     }
 
     /// Cuts the last segment at `offset` (a no-op cut when it already ends
