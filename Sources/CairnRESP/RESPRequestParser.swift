@@ -193,8 +193,10 @@ public struct RESPRequestParser: Sendable {
         case .found(let index): carriageReturn = index
         }
         if carriageReturn + 1 >= buffer.count { return .needMore }
+        // The line may be just `\r` (then the caller's prefix check fails first).
+        let digits = min(readIndex + 1, carriageReturn)..<carriageReturn
         let number = buffer.withUnsafeBufferPointer { bytes in
-            parseRedisInteger(UnsafeBufferPointer(rebasing: bytes[(readIndex + 1)..<carriageReturn]))
+            parseRedisInteger(UnsafeBufferPointer(rebasing: bytes[digits]))
         }
         return .line(number, next: carriageReturn + 2)
     }

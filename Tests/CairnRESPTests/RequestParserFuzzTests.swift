@@ -1,0 +1,63 @@
+import CairnRESP
+import Testing
+
+/// Random bytes never crash or hang the parser, and however they are split
+/// the results are those of parsing them whole.
+///
+/// Replay one seed: `swift test --filter RequestParserFuzzTests` after
+/// setting `seed` below to the printed value.
+@Suite struct RequestParserFuzzTests {
+    /// SplitMix64: tiny, seeded, reproducible.
+    private struct SplitMix64: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// Half the bytes come from the protocol's own alphabet so the parser
+    /// gets deep into multibulk frames, not just inline errors.
+    private static let alphabet = Array("*$\r\n0123456789-\"' \\x\0abc".utf8)
+
+    @Test func oneMegabyteOfRandomBytes() {
+        let seed: UInt64 = 0x5EED_CA1E
+        print("RequestParserFuzzTests seed \(seed)")
+        var random = SplitMix64(state: seed)
+        let limits = [RESPLimits(), RESPLimits(maxBulkLength: 64, authenticated: false)]
+        var total = 0
+        var commands = 0
+        while total < 1 << 20 {
+            let length = Int.random(in: 1...4096, using: &random)
+            var input: [UInt8] = []
+            input.reserveCapacity(length)
+            if Bool.random(using: &random) { input.append(UInt8(ascii: "*")) }
+            while input.count < length {
+                input.append(Bool.random(using: &random)
+                    ? Self.alphabet.randomElement(using: &random)!
+                    : UInt8.random(in: 0...255, using: &random))
+            }
+            total += length
+            let limit = limits[total % 2]
+            let whole = RESPRequestParser.parseAll(input, limits: limit)
+            // At most one error, and only last.
+            #expect(whole.dropLast().allSatisfy { if case .command = $0 { true } else { false } })
+            commands += whole.count
+
+            var parser = RESPRequestParser(limits: limit)
+            var pieces: [RESPParseResult] = []
+            var start = 0
+            while start < input.count {
+                let end = min(input.count, start + Int.random(in: 1...64, using: &random))
+                parser.append(input[start..<end])
+                while let result = parser.next() { pieces.append(result) }
+                start = end
+            }
+            #expect(pieces == whole, "seed \(seed), input of \(length) bytes")
+        }
+        #expect(commands > 0)
+    }
+}
