@@ -60,4 +60,47 @@ import Testing
         }
         #expect(commands > 0)
     }
+
+    /// Well-formed pipelines of random binary commands parse back exactly;
+    /// the same pipelines with a few bytes flipped never crash, and still
+    /// parse the same whole or in pieces.
+    @Test func mutatedValidPipelines() {
+        let seed: UInt64 = 0xC0FF_EE42
+        print("RequestParserFuzzTests.mutatedValidPipelines seed \(seed)")
+        var random = SplitMix64(state: seed)
+        for round in 0..<300 {
+            var stream: [UInt8] = []
+            var expected: [RESPParseResult] = []
+            for _ in 0..<Int.random(in: 1...8, using: &random) {
+                if Bool.random(using: &random) {
+                    let argv = (0..<Int.random(in: 1...5, using: &random)).map { _ in
+                        (0..<Int.random(in: 0...40, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
+                    }
+                    stream += Array("*\(argv.count)\r\n".utf8)
+                    for argument in argv { stream += Array("$\(argument.count)\r\n".utf8) + argument + [0x0D, 0x0A] }
+                    expected.append(.command(argv))
+                } else {
+                    let words = (0..<Int.random(in: 1...4, using: &random)).map { _ in
+                        (0..<Int.random(in: 1...8, using: &random)).map { _ in UInt8.random(in: 0x61...0x7A, using: &random) }
+                    }
+                    stream += Array(words.joined(separator: [0x20])) + [0x0D, 0x0A]
+                    expected.append(.command(words))
+                }
+            }
+            #expect(RESPRequestParser.parseAll(stream) == expected, "seed \(seed) round \(round)")
+
+            var mutated = stream
+            for _ in 0..<Int.random(in: 1...3, using: &random) {
+                mutated[Int.random(in: 0..<mutated.count, using: &random)] = Self.alphabet.randomElement(using: &random)!
+            }
+            let whole = RESPRequestParser.parseAll(mutated)
+            var parser = RESPRequestParser()
+            var pieces: [RESPParseResult] = []
+            for byte in mutated {
+                parser.append(CollectionOfOne(byte))
+                while let result = parser.next() { pieces.append(result) }
+            }
+            #expect(pieces == whole, "seed \(seed) round \(round)")
+        }
+    }
 }
