@@ -27,6 +27,11 @@ let package = Package(
         ),
         // RESP2/RESP3 requests and replies: pure, imports neither NIO nor Cairn.
         .target(name: "CairnRESP"),
+        // The network server: engine replies onto RESP (and later NIO).
+        .target(
+            name: "CairnServer",
+            dependencies: ["Cairn", "CairnRESP"]
+        ),
         // The simulated file system for crash tests: a FileIO that knows what
         // a power cut keeps. A library so later test targets can share it.
         .target(
@@ -51,6 +56,10 @@ let package = Package(
         .testTarget(
             name: "CairnRESPTests",
             dependencies: ["CairnRESP"]
+        ),
+        .testTarget(
+            name: "CairnServerTests",
+            dependencies: ["CairnServer"]
         ),
     ],
     swiftLanguageModes: [.v6]
