@@ -27,6 +27,12 @@ let package = Package(
         ),
         // RESP2/RESP3 requests and replies: pure, imports neither NIO nor Cairn.
         .target(name: "CairnRESP"),
+        // cairn-server's configuration (redis.conf directives, command line,
+        // CONFIG GET/SET); networking comes in a later target. No NIO here.
+        .target(
+            name: "CairnServer",
+            dependencies: ["Cairn", "CairnRESP"]
+        ),
         // The simulated file system for crash tests: a FileIO that knows what
         // a power cut keeps. A library so later test targets can share it.
         .target(
@@ -51,6 +57,10 @@ let package = Package(
         .testTarget(
             name: "CairnRESPTests",
             dependencies: ["CairnRESP"]
+        ),
+        .testTarget(
+            name: "CairnServerTests",
+            dependencies: ["CairnServer"]
         ),
     ],
     swiftLanguageModes: [.v6]
