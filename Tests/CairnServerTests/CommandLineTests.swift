@@ -47,6 +47,15 @@ import Testing
         #expect(trailingSave.port == 7003)
     }
 
+    /// redis-server 7.0.15, with a two-line file:
+    ///
+    ///     $ redis-server two.conf --port 70000
+    ///     *** FATAL CONFIG FILE ERROR (Redis 7.0.15) ***
+    ///     Reading the configuration file, at line 4
+    ///     >>> 'port "70000"'
+    ///     argument must be between 0 and 65535 inclusive
+    ///     $ redis-server --replicaof
+    ///     ... at line 2 / >>> 'replicaof' / wrong number of arguments
     @Test func commandLineErrors() {
         // Line numbers count the file's lines, then the options (Redis appends "\n" + options).
         #expect(throws: ConfigurationError.badLine(file: nil, line: 4, text: "port \"70000\"",
@@ -56,6 +65,10 @@ import Testing
         #expect(throws: ConfigurationError.badLine(file: nil, line: 2, text: "nosuch \"1\"",
                                                    reason: "Bad directive or wrong number of arguments")) {
             try load(["--nosuch", "1"])
+        }
+        #expect(throws: ConfigurationError.badLine(file: nil, line: 2, text: "replicaof",
+                                                   reason: "wrong number of arguments")) {
+            try load(["--replicaof"])
         }
         #expect(throws: ConfigurationError.unreadable(file: "/nope.conf", reason: "IncludeUnavailable(path: \"/nope.conf\")")) {
             try load(["/nope.conf"])

@@ -137,6 +137,8 @@ import Testing
         #expect(config.value(of: "maxmemory-clients") == "10%")
         #expect(config.value(of: "unixsocketperm") == "700")
         #expect(config.protoMaxBulkLengthBytes == 2 << 30)
+        #expect(try load("hz 1000").0.value(of: "hz") == "500")  // redis-server: CONFIG GET hz -> 500
+        #expect(try load("hz 0").0.value(of: "hz") == "1")
         #expect(error("proto-max-bulk-len 1000")?.replyMessage
                 == "ERR argument must be between 1048576 and 9223372036854775807 inclusive")
         #expect(error("maxmemory-clients 101%")?.replyMessage == "ERR percentage argument must be less or equal to 100")

@@ -29,6 +29,7 @@ extension ServerConfiguration {
     ) throws(ConfigurationError) -> (ServerConfiguration, ignored: [String]) {
         var loader = Loader()
         try loader.parse(text, file: nil, depth: 0, readFile: readFile)
+        loader.clampHz()
         return (loader.configuration, loader.ignored)
     }
 
@@ -147,6 +148,13 @@ extension ServerConfiguration {
             }
             configuration.store(directive, rendered)
             if !DirectiveTable.implemented.contains(directive.name) { noteIgnored(name) }
+        }
+
+        /// After loading, Redis brings `hz` into 1...500 (CONFIG_MIN_HZ,
+        /// CONFIG_MAX_HZ) rather than refusing old files.
+        mutating func clampHz() {
+            guard let directive = DirectiveTable.lookup("hz"), let hz = Int(configuration.value(of: "hz") ?? "") else { return }
+            configuration.store(directive, String(min(max(hz, 1), 500)))
         }
 
         private mutating func noteIgnored(_ name: String) {
