@@ -33,6 +33,10 @@ import Testing
         #expect(config.value(of: "maxmemory") == "1024")
         #expect(config.requirePassword == "pw")
         #expect(config.appendFsync == .no)
+        // redis-server: CONFIG GET after these sets -> "yes", "nosave now".
+        try config.set([("oom-score-adj", "relative"), ("shutdown-on-sigint", "now NOSAVE")])
+        #expect(config.value(of: "oom-score-adj") == "yes")
+        #expect(config.value(of: "shutdown-on-sigint") == "nosave now")
         try config.set([("save", ""), ("requirepass", "")])
         #expect(config.saveSchedule == [])
         #expect(config.requirePassword == nil)

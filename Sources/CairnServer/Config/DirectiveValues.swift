@@ -41,7 +41,9 @@ enum DirectiveValues {
         guard valid, chosen.allSatisfy(names.contains) else {
             throw Invalid(reason: "argument(s) must be one of the following: " + names.joined(separator: ", "))
         }
-        guard multiple else { return chosen[0] }
+        // configEnumGetName prints the first name with the value, and in
+        // oom_score_adj_enum "relative" has the value of "yes".
+        guard multiple else { return chosen[0] == "relative" && names.contains("yes") ? "yes" : chosen[0] }
         let flags = names.dropFirst().filter(chosen.contains)
         return flags.isEmpty ? names[0] : flags.joined(separator: " ")
     }
