@@ -1,3 +1,6 @@
+# Prints DirectiveTable.swift's entries from Redis 7.0.15's config.c and a recorded CONFIG GET *.
+# Inputs: /tmp/config.c (git --git-dir=<redis mirror> show 7.0.15:src/config.c) and /tmp/cfg.tsv
+# (testdata/redis-7.0.15-config-get.tsv). dir and bind defaults are then set to Cairn's by hand.
 import re
 src = open('/tmp/config.c').read()
 body = src[src.index('standardConfig static_configs[] = {'):src.index('/* NULL Terminator')]
