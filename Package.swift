@@ -27,7 +27,8 @@ let package = Package(
         ),
         // RESP2/RESP3 requests and replies: pure, imports neither NIO nor Cairn.
         .target(name: "CairnRESP"),
-        // The network server: engine replies onto RESP (and later NIO).
+        // The network server: configuration (redis.conf directives, command
+        // line, CONFIG GET/SET), engine replies onto RESP, connections.
         .target(
             name: "CairnServer",
             dependencies: ["Cairn", "CairnRESP"]

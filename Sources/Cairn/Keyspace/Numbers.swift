@@ -4,10 +4,10 @@ import Glibc
 
 /// Redis's number parsing and formatting (util.c), byte for byte: which
 /// strings count as integers and floats, and how floats print.
-enum Numbers {
+public enum Numbers {
     /// `string2ll`: an optional `-`, no leading zeros, no spaces, no `+`,
     /// at most 20 characters, within `Int64`.
-    static func parseInteger<C: Collection>(_ text: C) -> Int64? where C.Element == UInt8 {
+    public static func parseInteger<C: Collection>(_ text: C) -> Int64? where C.Element == UInt8 {
         let count = text.count
         guard count > 0, count < 21 else { return nil }
         var index = text.startIndex
