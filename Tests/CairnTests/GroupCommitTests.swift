@@ -259,4 +259,43 @@ import CairnTestSupport
         #expect(store.writer.durableThrough == 10)
         try? store.close()
     }
+
+    /// The callback form a server uses (it may not block its event loop):
+    /// each callback runs once, after its record is durable, or with the
+    /// failed sync's error.
+    @Test func whenReleasedCallsBackOnceDurableOrFailed() throws {
+        let disk = SimulatedFileSystem(seed: 9)
+        let store = try Self.open(disk)
+        var session = Session()
+        let outcomes = Mutex<[(sequence: UInt64, durable: UInt64, failed: Bool)]>([])
+        let done = DispatchGroup()
+        let writer = store.writer
+        for index in 0..<20 {
+            let execution = try store.submit(Self.argv("SET", "k\(index)", "v"), session: &session)
+            let sequence = try #require(execution.token).sequence
+            done.enter()
+            store.log.whenReleased(sequence) { error in
+                let durable = writer.durableThrough
+                outcomes.withLock { $0.append((sequence, durable, error != nil)) }
+                done.leave()
+            }
+        }
+        #expect(done.wait(timeout: .now() + 20) == .success)
+        let first = outcomes.withLock { $0 }
+        #expect(first.count == 20)
+        #expect(first.allSatisfy { !$0.failed && $0.durable >= $0.sequence })
+
+        disk.failSyncs(.next(1), paths: .suffix(".wal"))
+        let failing = try store.submit(Self.argv("SET", "lost", "v"), session: &session)
+        let failed = Mutex<StorageError?>(nil)
+        done.enter()
+        store.log.whenReleased(try #require(failing.token).sequence) { error in
+            failed.withLock { $0 = error }
+            done.leave()
+        }
+        #expect(done.wait(timeout: .now() + 20) == .success)
+        #expect(failed.withLock { $0 } != nil)
+        #expect(store.writer.durableThrough == 20)
+        try? store.close()
+    }
 }

@@ -34,6 +34,7 @@ public final class GroupCommitLog: Sendable {
     private enum Waiter: Sendable {
         case blocking(BlockedThread)
         case async(CheckedContinuation<Void, any Error>)
+        case callback(@Sendable (StorageError?) -> Void)
     }
 
     private struct State: Sendable {
@@ -109,6 +110,17 @@ public final class GroupCommitLog: Sendable {
             case .some(.none): continuation.resume()
             case .none: wake()
             }
+        }
+    }
+
+    /// Calls `callback` once record `sequence` is released (nil) or its flush
+    /// failed (the error): at once on this thread if that is already known,
+    /// otherwise on the log thread, which must not be kept waiting (a
+    /// server hops to its event loop). For callers that may not block.
+    public func whenReleased(_ sequence: UInt64, _ callback: @escaping @Sendable (StorageError?) -> Void) {
+        switch register(sequence, .callback(callback)) {
+        case .some(let outcome): callback(outcome)
+        case .none: wake()
         }
     }
 
@@ -189,6 +201,8 @@ public final class GroupCommitLog: Sendable {
                 blocked.semaphore.signal()
             case .async(let continuation):
                 if let error { continuation.resume(throwing: error) } else { continuation.resume() }
+            case .callback(let callback):
+                callback(error)
             }
         }
     }
