@@ -136,6 +136,16 @@ public final class DurableEngine {
         return result.execution
     }
 
+    /// One cycle of active expiry (`Engine.activeExpireCycle`); its
+    /// deletions are logged as one record, so a recovered state never
+    /// resurrects a key a client saw expire. Nothing waits for it: the token
+    /// is for tests and for a caller that wants to know when it is durable.
+    @discardableResult
+    public func activeExpireCycle(timeLimit: Duration = .milliseconds(25)) throws(StorageError) -> DurabilityToken? {
+        let effects = engine.activeExpireCycle(timeLimit: timeLimit)
+        return try log(effects, acknowledging: true).map { DurabilityToken(sequence: $0) }
+    }
+
     /// Stops the log thread, writes and syncs what the log holds (whatever
     /// the policy: a clean shutdown loses nothing), closes it and releases
     /// the directory's lock. Waiters the final sync does not cover fail.
