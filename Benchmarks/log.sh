@@ -28,6 +28,7 @@ echo "== cairn (release, single thread) in $bench_dir"
 .build/release/cairn-bench fdatasync "$syncs"
 .build/release/cairn-bench recovery "$records"
 .build/release/cairn-bench durable-writes "$always_writes" "$other_writes"
+.build/release/cairn-bench group-commit 3
 
 redis_dir=$(mktemp -d "$bench_dir/redis.XXXXXX")
 redis_pid=

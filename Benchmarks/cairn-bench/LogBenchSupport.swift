@@ -21,6 +21,8 @@ func runLogWorkload(_ workload: String, arguments: [String]) {
         runRecoveryOpen(directory: arguments[0], records: records)
     case "durable-writes":
         runDurableWritesWorkload(alwaysCount: first ?? 2000, otherCount: second ?? 100_000)
+    case "group-commit":
+        runGroupCommitWorkload(seconds: arguments.first.flatMap { Double($0) } ?? 3)
     default:
         benchFail("unknown log workload \(workload)")
     }

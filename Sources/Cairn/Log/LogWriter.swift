@@ -86,6 +86,7 @@ public final class LogWriter: Sendable {
         var unsyncedSince: ContinuousClock.Instant?
         var lastSync = ContinuousClock.now
         var lateSyncs = 0
+        var syncs = 0
     }
 
     /// What only the flusher touches.
@@ -109,6 +110,8 @@ public final class LogWriter: Sendable {
     /// `everysec` syncs made more than two intervals after the oldest record
     /// they covered was written (Redis's `aof_delayed_fsync`, for INFO).
     public var lateSyncs: Int { shared.withLock { $0.lateSyncs } }
+    /// Record syncs made so far (group commit: fewer than the records).
+    public var syncs: Int { shared.withLock { $0.syncs } }
     /// When an `everysec` sync of the written records falls due; nil when
     /// everything written is durable, or while the writer is not writable
     /// (a stopped or full log has nothing to time: the next flush retries).
@@ -259,6 +262,7 @@ public final class LogWriter: Sendable {
             let now = ContinuousClock.now
             if timed, let since = shared.unsyncedSince, now - since > interval * 2 { shared.lateSyncs += 1 }
             shared.unsyncedSince = nil
+            shared.syncs += 1
             shared.lastSync = now
             shared.durableThrough = shared.writtenThrough
         }
