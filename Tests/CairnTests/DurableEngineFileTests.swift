@@ -170,8 +170,7 @@ final class TemporaryDataDirectory {
         try original.write(to: URL(fileURLWithPath: first))
         try Self.open(directory, segmentSizeLimit: 1024).close()
 
-        // A segment in the middle goes missing: the one before it does not
-        // reach the one after it.
+        // A segment in the middle goes missing: the MANIFEST lists it.
         let middle = directory.path + "/" + names[1]
         let kept = try Data(contentsOf: URL(fileURLWithPath: middle))
         _ = Glibc.unlink(middle)
@@ -179,7 +178,7 @@ final class TemporaryDataDirectory {
             _ = try Self.open(directory, segmentSizeLimit: 1024)
         } throws: { error in
             guard let error = error as? StorageError, case .corruption(let file, _, let reason) = error else { return false }
-            return file == first && reason.contains("are missing")
+            return file == middle && reason.contains("listed in the MANIFEST but missing")
         }
         try kept.write(to: URL(fileURLWithPath: middle))
         try Self.open(directory, segmentSizeLimit: 1024).close()

@@ -101,12 +101,14 @@ enum GoldenLog {
         return offsets
     }
 
-    /// Copies testdata/wal/`name`'s segment into a fresh temporary data directory.
+    /// Copies testdata/wal/`name`'s segment into a fresh temporary data
+    /// directory, with a MANIFEST listing it (as the writer leaves one).
     static func copy(_ name: String) throws -> TemporaryDataDirectory {
         let directory = TemporaryDataDirectory()
         try FileManager.default.createDirectory(atPath: directory.path, withIntermediateDirectories: false)
         try FileManager.default.copyItem(atPath: testdata + "/" + name + "/" + segmentName,
                                          toPath: directory.path + "/" + segmentName)
+        try Manifest(snapshot: nil, segments: [segmentName]).publish(inDirectory: directory.path, fileIO: PosixFileIO())
         return directory
     }
 }

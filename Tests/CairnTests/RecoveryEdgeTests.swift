@@ -20,6 +20,13 @@ import CairnTestSupport
         try disk.syncDirectory("/data")
     }
 
+    /// Lists segments 1 and 2 in the MANIFEST, as the writer does before it
+    /// creates segment 2.
+    static func listSecondSegment(_ disk: SimulatedFileSystem) throws {
+        try Manifest(snapshot: nil, segments: ["00000000000000000001.wal", "00000000000000000002.wal"])
+            .publish(inDirectory: "/data", fileIO: disk)
+    }
+
     /// A segment whose creation was cut short (empty, or its header zeros)
     /// is removed; the log continues, and the writer creates it again.
     @Test(arguments: [0, 5, 32])
@@ -29,6 +36,7 @@ import CairnTestSupport
         var session = Session()
         _ = try store.execute(Self.argv("SET", "a", "1"), session: &session)
         try store.close()
+        try Self.listSecondSegment(disk)
         let stub = "/data/00000000000000000002.wal"
         try Self.writeFile(disk, stub, Bytes(repeating: 0, count: zeroCount))
 
@@ -52,6 +60,7 @@ import CairnTestSupport
         var session = Session()
         _ = try store.execute(Self.argv("SET", "a", "1"), session: &session)
         try store.close()
+        try Self.listSecondSegment(disk)
         let next = "/data/00000000000000000002.wal"
         var header = SegmentHeader(firstSequence: 2).encoded()
         header[20] ^= 1
@@ -73,5 +82,85 @@ import CairnTestSupport
             guard let error = error as? StorageError, case .corruption(let file, 16, let reason) = error else { return false }
             return file == next && reason.contains("file name")
         }
+    }
+
+    /// The writer lists a segment in the MANIFEST before creating it: a
+    /// listed last segment that is missing was never created (dropped, and
+    /// the MANIFEST republished); a missing earlier one is corruption.
+    @Test func aListedButMissingSegmentIsDroppedOnlyWhenLast() throws {
+        let disk = SimulatedFileSystem(seed: 3)
+        let store = try Self.open(disk)
+        var session = Session()
+        _ = try store.execute(Self.argv("SET", "a", "1"), session: &session)
+        try store.close()
+        try Self.listSecondSegment(disk)
+        let reopened = try Self.open(disk)
+        #expect(reopened.recovery.lastSequence == 1)
+        _ = try reopened.execute(Self.argv("SET", "b", "2"), session: &session)
+        try reopened.close()
+        let manifest = try #require(try Manifest.read(inDirectory: "/data", fileIO: disk))
+        #expect(manifest.segments == ["00000000000000000001.wal"])
+
+        try Manifest(snapshot: nil, segments: ["00000000000000000000.wal", "00000000000000000001.wal"])
+            .publish(inDirectory: "/data", fileIO: disk)
+        #expect {
+            _ = try Self.open(disk)
+        } throws: { error in
+            guard let error = error as? StorageError, case .corruption(let file, 0, let reason) = error else { return false }
+            return file == "/data/00000000000000000000.wal" && reason.contains("missing")
+        }
+    }
+
+    /// A segment file the MANIFEST does not list is not part of the log: it
+    /// is left alone and counted.
+    @Test func anUnlistedSegmentIsIgnored() throws {
+        let disk = SimulatedFileSystem(seed: 4)
+        let store = try Self.open(disk)
+        var session = Session()
+        _ = try store.execute(Self.argv("SET", "a", "1"), session: &session)
+        try store.close()
+        let stray = try RecordFrame.encode([Effect(database: 0, argv: Self.argv("SET", "stray", "x"))],
+                                           sequence: 2, durableThrough: 1, timestampMilliseconds: 0)
+        try Self.writeFile(disk, "/data/00000000000000000002.wal", SegmentHeader(firstSequence: 2).encoded() + stray)
+        let reopened = try Self.open(disk)
+        #expect(reopened.recovery.lastSequence == 1)
+        #expect(reopened.recovery.unlistedSegments == 1)
+        #expect(reopened.engine.execute("EXISTS", "stray") == .integer(0))
+        try reopened.close()
+    }
+
+    /// Segments without a MANIFEST, or a damaged MANIFEST, refuse to open.
+    @Test func aMissingOrDamagedManifestIsRefused() throws {
+        let disk = SimulatedFileSystem(seed: 5)
+        let store = try Self.open(disk)
+        var session = Session()
+        _ = try store.execute(Self.argv("SET", "a", "1"), session: &session)
+        try store.close()
+        let good = try #require(disk.contents(of: "/data/MANIFEST"))
+        var flipped = good
+        flipped[20] ^= 0x01
+        try Self.writeFile(disk, "/data/MANIFEST", flipped)
+        #expect {
+            _ = try Self.open(disk)
+        } throws: { error in
+            guard let error = error as? StorageError, case .corruption(let file, 0, let reason) = error else { return false }
+            return file == "/data/MANIFEST" && reason.contains("checksum")
+        }
+        try disk.unlink("/data/MANIFEST")
+        #expect {
+            _ = try Self.open(disk)
+        } throws: { error in
+            guard let error = error as? StorageError, case .corruption(_, 0, let reason) = error else { return false }
+            return reason.contains("MANIFEST is missing")
+        }
+    }
+
+    @Test func manifestTextRoundTrips() throws {
+        let manifest = Manifest(snapshot: nil, segments: ["00000000000000000001.wal", "00000000000000004501.wal"])
+        let text = String(decoding: manifest.encoded(), as: UTF8.self)
+        #expect(text.hasPrefix("cairn-manifest 1\nsnapshot -\nsegment 00000000000000000001.wal\nsegment 00000000000000004501.wal\ncrc32c 0x"))
+        #expect(try Manifest.decode(manifest.encoded()).get() == manifest)
+        let bytes = manifest.encoded()
+        for cut in 0..<bytes.count { #expect((try? Manifest.decode(Array(bytes[..<cut])).get()) == nil, "cut at \(cut)") }
     }
 }

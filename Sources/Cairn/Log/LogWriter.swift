@@ -72,6 +72,8 @@ public final class LogWriter: Sendable {
         public var segmentFirstSequence: UInt64
         public var segmentEndOffset: Int64
         public var segmentRecordCount: Int
+        /// The live segments' file names, in order (what the MANIFEST lists).
+        public var segmentNames: [String] = []
     }
 
     /// What appends and flushes share: numbers, the pending frames, the state.
@@ -92,6 +94,8 @@ public final class LogWriter: Sendable {
     /// What only the flusher touches.
     private struct Output: Sendable {
         var segment: SegmentWriter?
+        /// The live segments' names, as the MANIFEST lists them.
+        var liveSegments: [String]
     }
 
     public let directoryPath: String
@@ -136,7 +140,7 @@ public final class LogWriter: Sendable {
                                                endOffset: resume.segmentEndOffset,
                                                recordCount: resume.segmentRecordCount, fileIO: directory.fileIO)
         }
-        output = Mutex(Output(segment: segment))
+        output = Mutex(Output(segment: segment, liveSegments: resume.segmentNames))
     }
 
     /// The error a write would get now, or nil when the writer accepts writes.
@@ -287,8 +291,7 @@ public final class LogWriter: Sendable {
         let limit = Int64(configuration.segmentSizeLimit)
         while let first = frames.first {
             if output.segment == nil {
-                output.segment = try SegmentWriter.create(inDirectory: directoryPath, firstSequence: first.sequence,
-                                                          fileIO: fileIO)
+                try startSegment(&output, firstSequence: first.sequence)
             } else if let current = output.segment, current.recordCount > 0,
                       current.endOffset + Int64(first.frame.count) > limit {
                 try rotate(&output, to: first.sequence)
@@ -321,6 +324,19 @@ public final class LogWriter: Sendable {
         markSynced(timed: false)
         current.close(fileIO: fileIO)
         output.segment = nil
+        try startSegment(&output, firstSequence: firstSequence)
+    }
+
+    /// Publishes a MANIFEST that lists the segment whose first record is
+    /// `firstSequence`, then creates it: listed before it exists, so a crash
+    /// in between leaves a listed-but-missing last segment (recovery drops
+    /// it), never an unlisted segment holding records.
+    private func startSegment(_ output: inout Output, firstSequence: UInt64) throws(StorageError) {
+        let name = DataDirectory.segmentName(firstSequence: firstSequence)
+        var live = output.liveSegments
+        if live.last != name { live.append(name) }  // a retry after a failed creation lists it once
+        try Manifest(snapshot: nil, segments: live).publish(inDirectory: directoryPath, fileIO: fileIO)
+        output.liveSegments = live
         output.segment = try SegmentWriter.create(inDirectory: directoryPath, firstSequence: firstSequence, fileIO: fileIO)
     }
 }

@@ -3,9 +3,9 @@
 /// is refused) and knows the log's segment files (docs/FORMAT.md, "Segment
 /// files in a data directory").
 ///
-/// Interim rule until the MANIFEST lands: the live log is every
-/// `NNNNNNNNNNNNNNNNNNNN.wal` file (the first sequence number, 20 zero
-/// padded digits, so names sort in log order), in name order.
+/// Segment files are `NNNNNNNNNNNNNNNNNNNN.wal` (the first sequence number,
+/// 20 zero padded digits, so names sort in log order); which of them make
+/// up the live log is the MANIFEST's say (`Manifest`).
 ///
 /// ```swift
 /// let directory = try DataDirectory.open("/data", fileIO: PosixFileIO())

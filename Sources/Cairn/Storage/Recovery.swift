@@ -15,6 +15,8 @@ public struct RecoveryReport: Sendable, Equatable {
     /// The last record's sequence number (0: an empty log).
     public var lastSequence: UInt64 = 0
     public var milliseconds: Double = 0
+    /// Segment files the MANIFEST does not list (left alone, not replayed).
+    public var unlistedSegments = 0
 }
 
 /// Rebuilds an engine from the log (docs/FORMAT.md, "Reading a segment, and
@@ -30,7 +32,7 @@ enum Recovery {
         var report = RecoveryReport()
         var resume = LogWriter.Resume(lastSequence: 0, segmentPath: nil, segmentFirstSequence: 0,
                                       segmentEndOffset: 0, segmentRecordCount: 0)
-        let segments = try directory.segments()
+        var (segments, manifestStale) = try liveSegments(directory, report: &report)
         if let first = segments.first, first.firstSequence != 1 {
             // Interim rule (no snapshots yet): the log starts at record 1.
             throw .corruption(file: first.path, offset: 0,
@@ -57,6 +59,8 @@ enum Recovery {
                     report.bytesDropped += bytes.count
                     report.truncatedFile = segment.path
                     report.truncatedAtOffset = 0
+                    segments.removeLast()
+                    manifestStale = true
                     break
                 }
                 throw .corruption(file: segment.path, offset: 0, reason: error.description)
@@ -101,12 +105,48 @@ enum Recovery {
             resume.segmentEndOffset = Int64(endOffset)
             resume.segmentRecordCount = Int(lastSequence + 1 - segment.firstSequence)
         }
+        resume.segmentNames = segments.map { DataDirectory.segmentName(firstSequence: $0.firstSequence) }
+        if manifestStale {
+            try Manifest(snapshot: nil, segments: resume.segmentNames).publish(inDirectory: directory.path, fileIO: fileIO)
+        }
         resume.lastSequence = lastSequence
         report.lastSequence = lastSequence
         report.keysLoaded = engine.keyspace.databases.reduce(0) { $0 + $1.main.count }
         let elapsed = ContinuousClock.now - started
         report.milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         return (report, resume)
+    }
+
+    /// The segments the MANIFEST lists, in its order, and whether it must be
+    /// republished: the last listed segment may be missing (the writer lists
+    /// a segment before creating it; a crash came in between), any other
+    /// missing one is corruption. Segment files it does not list are left
+    /// alone and counted: they hold no record anyone was told about. No
+    /// MANIFEST: a new directory, unless segments are there.
+    private static func liveSegments(_ directory: DataDirectory, report: inout RecoveryReport)
+        throws(StorageError) -> (segments: [DataDirectory.Segment], manifestStale: Bool) {
+        let onDisk = try directory.segments()
+        guard let manifest = try Manifest.read(inDirectory: directory.path, fileIO: directory.fileIO) else {
+            guard onDisk.isEmpty else {
+                throw .corruption(file: DataDirectory.join(directory.path, Manifest.fileName), offset: 0, reason:
+                    "the MANIFEST is missing, but the directory holds \(onDisk.count) log segment(s), from \(onDisk[0].path)")
+            }
+            return ([], false)
+        }
+        var listed = manifest.segments.map { name in
+            DataDirectory.Segment(path: DataDirectory.join(directory.path, name),
+                                  firstSequence: DataDirectory.firstSequence(ofSegmentNamed: name) ?? 0)
+        }
+        var stale = false
+        for (index, segment) in listed.enumerated() where !directory.fileIO.fileExists(segment.path) {
+            guard index == listed.count - 1 else {
+                throw .corruption(file: segment.path, offset: 0, reason: "the segment is listed in the MANIFEST but missing")
+            }
+            listed.removeLast()
+            stale = true
+        }
+        report.unlistedSegments = onDisk.filter { !listed.contains($0) }.count
+        return (listed, stale)
     }
 
     /// Where replay of one segment stopped.
