@@ -139,7 +139,7 @@ start_server() {
 # --- test plumbing ---------------------------------------------------------------
 
 # cli ARGS...: redis-cli against the server under test, bounded in time.
-cli() { timeout 30 redis-cli -h "$HOST" -p "$PORT" "$@"; }
+cli() { timeout 10 redis-cli -h "$HOST" -p "$PORT" "$@"; }
 
 # A test is a shell function; it calls `fail "reason"` (which returns 1) or
 # returns 0. Its output goes to $WORK/NAME.log, shown on failure.
@@ -314,8 +314,9 @@ bench_run() {
     out="$(tr '\r' '\n' <<<"$out" | grep -v '^ *$')"
     echo "== $label"; echo "$out"
     [ "$status" -eq 0 ] || fail "$label: redis-benchmark exited with status $status" || return 1
-    if grep -qiE 'error|unexpected|invalid' <<<"$out"; then
-        fail "$label: $(grep -iE 'error|unexpected|invalid' <<<"$out" | head -n 1)"; return 1
+    # "WARNING: Could not fetch server CONFIG" means CONFIG GET save/appendonly failed.
+    if grep -qiE 'error|unexpected|invalid|warning' <<<"$out"; then
+        fail "$label: $(grep -iE 'error|unexpected|invalid|warning' <<<"$out" | head -n 1)"; return 1
     fi
     local t
     for t in SET GET INCR 'MSET \(10 keys\)'; do
