@@ -28,7 +28,12 @@ if [ "$installed" != "$REDIS_PY_VERSION" ]; then
     spec="redis==$REDIS_PY_VERSION"
     # Debian's own python3 is "externally managed" (PEP 668): plain pip refuses,
     # so fall back to --break-system-packages only when that is the reason.
-    if ! python3 -m pip install --quiet --disable-pip-version-check "$spec"; then
-        python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "$spec"
+    if ! first_try="$(python3 -m pip install --quiet --disable-pip-version-check "$spec" 2>&1)"; then
+        if grep -qi "externally-managed" <<<"$first_try"; then
+            python3 -m pip install --quiet --disable-pip-version-check --break-system-packages "$spec"
+        else
+            echo "$first_try" >&2
+            exit 1
+        fi
     fi
 fi
