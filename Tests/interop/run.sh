@@ -3,6 +3,7 @@
 # against a real server process, plus a kill -9 durability check.
 #
 #   bash Tests/interop/run.sh                        # against cairn-server
+#   bash Tests/interop/run.sh path/to/cairn-server   # the same, naming the binary
 #   INTEROP_TARGET=redis bash Tests/interop/run.sh   # against redis-server 7 (the reference)
 #
 # Environment:
@@ -23,7 +24,7 @@ set -uo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 TARGET="${INTEROP_TARGET:-cairn}"
-CAIRN_SERVER="${CAIRN_SERVER:-$ROOT/.build/debug/cairn-server}"
+CAIRN_SERVER="${1:-${CAIRN_SERVER:-$ROOT/.build/debug/cairn-server}}"
 REDIS_SERVER="${REDIS_SERVER:-redis-server}"
 PORTS="${INTEROP_PORTS:-7440-7460}"
 HOST=127.0.0.1
@@ -78,6 +79,8 @@ port_is_free() {
     "$PYTHON" - "$1" <<'EOF'
 import socket, sys
 s = socket.socket()
+# Like the servers do, so a port whose last connections sit in TIME_WAIT counts as free.
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
 try:
     s.bind(("127.0.0.1", int(sys.argv[1])))
 except OSError:
