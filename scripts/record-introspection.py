@@ -80,15 +80,10 @@ def main():
     for proto in (2, 3):
         c = Conn(port)
         c.send("HELLO", str(proto))
-        info = c.read() if False else c.send("COMMAND", "INFO", *top)
+        info = c.send("COMMAND", "INFO", *top)
         info = (info[0], [normalize_info(e, ours) for e in info[1]])
-        docs = c.send("COMMAND", "DOCS", *top)
-        if proto == 2:  # a flat array: name, docs, ...
-            flat = docs[1]
-            docs = (docs[0], [e if i % 2 == 0 else normalize_docs(e, ours) for i, e in enumerate(flat)])
-        else:
-            flat = docs[1]
-            docs = (docs[0], [e if i % 2 == 0 else normalize_docs(e, ours) for i, e in enumerate(flat)])
+        docs = c.send("COMMAND", "DOCS", *top)  # RESP2: a flat array of name, docs, ...
+        docs = (docs[0], [e if i % 2 == 0 else normalize_docs(e, ours) for i, e in enumerate(docs[1])])
         for kind, value in (("info", info), ("docs", docs)):
             with open(os.path.join(ROOT, "testdata/introspection/resp%d-%s.resp" % (proto, kind)), "wb") as f:
                 f.write(encode(value, proto))
