@@ -20,13 +20,32 @@ public struct CommandFlags: OptionSet, Sendable, Hashable {
     public static let random = CommandFlags(rawValue: 1 << 8)
     public static let loading = CommandFlags(rawValue: 1 << 9)
     public static let stale = CommandFlags(rawValue: 1 << 10)
+    // The flags of the commands the server handles itself (connection,
+    // transactions, pub/sub, persistence), as Redis 7.0.15's json names them.
+    public static let skipMonitor = CommandFlags(rawValue: 1 << 11)
+    public static let skipSlowlog = CommandFlags(rawValue: 1 << 12)
+    public static let asking = CommandFlags(rawValue: 1 << 13)
+    /// Allowed before AUTH (`AUTH`, `HELLO`, `QUIT`, `RESET`).
+    public static let noAuth = CommandFlags(rawValue: 1 << 14)
+    public static let noMandatoryKeys = CommandFlags(rawValue: 1 << 15)
+    public static let noAsyncLoading = CommandFlags(rawValue: 1 << 16)
+    /// Refused inside MULTI (`SAVE`, `SHUTDOWN`).
+    public static let noMulti = CommandFlags(rawValue: 1 << 17)
+    /// Keys found only by reading the arguments (Redis derives it from the key specs).
+    public static let movableKeys = CommandFlags(rawValue: 1 << 18)
+    /// Runs while a script is busy (`MULTI`, `DISCARD`, `SHUTDOWN NOSAVE`).
+    public static let allowBusy = CommandFlags(rawValue: 1 << 19)
 
-    /// Names as `COMMAND INFO` reports them.
+    /// Names as `COMMAND INFO` reports them, in the order it reports them
+    /// (server.c addReplyFlagsForCommand).
     public var names: [String] {
         let all: [(CommandFlags, String)] = [
             (.write, "write"), (.readonly, "readonly"), (.denyOOM, "denyoom"), (.admin, "admin"),
             (.pubsub, "pubsub"), (.noscript, "noscript"), (.mayBlock, "blocking"), (.loading, "loading"),
-            (.stale, "stale"), (.fast, "fast"), (.random, "random"),
+            (.stale, "stale"), (.skipMonitor, "skip_monitor"), (.skipSlowlog, "skip_slowlog"), (.asking, "asking"),
+            (.fast, "fast"), (.noAuth, "no_auth"), (.noMandatoryKeys, "no_mandatory_keys"),
+            (.noAsyncLoading, "no_async_loading"), (.noMulti, "no_multi"), (.movableKeys, "movablekeys"),
+            (.allowBusy, "allow_busy"), (.random, "random"),
         ]
         return all.filter { contains($0.0) }.map(\.1)
     }
@@ -66,8 +85,19 @@ public struct CommandSpec: Sendable {
         self.handler = handler
     }
 
+    /// A table entry for a command the engine does not run: the server
+    /// dispatches it itself (`PING`, `MULTI`, `SUBSCRIBE`, ...) and the entry
+    /// only gives `COMMAND`, arity checks and key positions Redis's metadata.
+    /// Should the engine ever be handed one, it answers with an error.
+    public init(serverCommand name: String, arity: Int, flags: CommandFlags,
+                keys: (first: Int, last: Int, step: Int) = (0, 0, 0), group: String, subcommands: [CommandSpec] = []) {
+        self.init(name, arity: arity, flags: flags, keys: keys, group: group, subcommands: subcommands) { _ throws(CommandError) in
+            throw CommandError.err("'\(name)' is handled by the server, not the engine")
+        }
+    }
+
     /// Whether `count` arguments (including the name) satisfy the arity.
-    func accepts(argumentCount count: Int) -> Bool {
+    public func accepts(argumentCount count: Int) -> Bool {
         arity >= 0 ? count == arity : count >= -arity
     }
 
