@@ -6,6 +6,7 @@ import CairnRESP
 /// client and `TYPE replica|master|pubsub` none.
 extension ServerCommands {
     func client(_ argv: [Bytes]) -> Reply {
+        if let error = ServerCommands.checkSubcommand(argv, ServerCommands.clientArities) { return error }
         let count = argv.count
         let sub = argv[1]
         if sub.is("id") && count == 2 { return .integer(Int64(client.id)) }
@@ -34,10 +35,22 @@ extension ServerCommands {
             guard argv[2].is("on") || argv[2].is("off") else { return .error(ServerError.syntax.line) }
             return .simple("OK")
         }
-        if ["id", "info", "getname", "setname", "reply", "no-evict"].contains(where: { sub.is($0) }) {
-            return .error(ServerError.subcommandSyntax(argv).line)
-        }
         return .error(ServerError.unknownSubcommand(argv).line)
+    }
+
+    /// The CLIENT subcommands Cairn has, with Redis's arities (client-*.json).
+    static let clientArities: [String: Int] = [
+        "id": 2, "info": 2, "getname": 2, "setname": 3, "list": -2, "kill": -3, "reply": 3, "no-evict": 3,
+    ]
+
+    /// commandCheckExistence and commandCheckArity for a container's subcommand.
+    static func checkSubcommand(_ argv: [Bytes], _ arities: [String: Int]) -> Reply? {
+        let name = String(decoding: argv[1].lowercasedASCII, as: UTF8.self)
+        guard let arity = arities[name] else { return .error(ServerError.unknownSubcommand(argv).line) }
+        guard ResolvedCommand.accepts(arity, argv.count) else {
+            return .error(ServerError.wrongArity(String(decoding: argv[0].lowercasedASCII, as: UTF8.self) + "|" + name).line)
+        }
+        return nil
     }
 
     /// CLIENT LIST [TYPE type] [ID id ...].
