@@ -75,7 +75,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CairnServerTests",
-            dependencies: ["CairnServer", "Cairn", "CairnRESP", .product(name: "Logging", package: "swift-log")]
+            dependencies: ["CairnServer", "Cairn", "CairnRESP", "CairnTestSupport", .product(name: "Logging", package: "swift-log")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -54,7 +54,10 @@ public final class CairnServer: Sendable {
     /// Opens the engine and binds. Throws `ServerStartError` for a refused
     /// data directory (corruption, another process holding its lock) or an
     /// address that cannot be bound.
-    public static func start(configuration: ServerConfiguration, logger: Logger) throws -> CairnServer {
+    /// `fileIO`: the file system under the data directory (tests inject a
+    /// simulated one with faults).
+    public static func start(configuration: ServerConfiguration, logger: Logger,
+                             fileIO: any FileIO = PosixFileIO()) throws -> CairnServer {
         logger.notice("Cairn server (Redis 7.0.15 compatible) starting, pid=\(ProcessInfoShim.pid)")
         let policy: FsyncPolicy = switch configuration.appendFsync {
         case .always: .always
@@ -63,7 +66,7 @@ public final class CairnServer: Sendable {
         }
         let store: DurableEngine
         do {
-            store = try DurableEngine.open(directory: configuration.dataDirectory, policy: policy)
+            store = try DurableEngine.open(directory: configuration.dataDirectory, fileIO: fileIO, policy: policy)
         } catch {
             throw ServerStartError(description: "Can't open the data directory '\(configuration.dataDirectory)': \(error)")
         }

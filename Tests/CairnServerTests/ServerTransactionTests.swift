@@ -3,6 +3,7 @@ import Testing
 import Glibc
 #endif
 @testable import CairnServer
+import CairnTestSupport
 
 /// MULTI/EXEC/WATCH (multi.c) and durability across restarts, over sockets.
 @Suite(.serialized) struct ServerTransactionTests {
@@ -122,5 +123,20 @@ import Glibc
         let reopened = try TestServer(directory: server.directory)
         defer { reopened.stop() }
         #expect(try reopened.client().request("GET", "k") == "$1\r\nv\r\n")
+    }
+}
+
+/// A failed sync never turns into a success reply (fail-stop).
+@Suite struct ServerDurabilityFailureTests {
+    @Test func failedSyncRepliesWithAnError() throws {
+        let disk = SimulatedFileSystem(seed: 7)
+        let server = try TestServer(directory: "/data", fileIO: disk)
+        defer { server.stop() }
+        let client = try server.client()
+        #expect(client.request("SET", "before", "1") == "+OK\r\n")
+        disk.failSyncs(.next(1), paths: .suffix(".wal"))
+        #expect(client.request("SET", "k", "v").hasPrefix("-MISCONF Errors writing to the write-ahead log: "))
+        #expect(client.request("SET", "k2", "v").hasPrefix("-MISCONF Errors writing to the write-ahead log: "))
+        #expect(client.request("PING") == "+PONG\r\n")
     }
 }

@@ -1,3 +1,4 @@
+import Cairn
 import CairnServer
 import Logging
 #if canImport(Glibc)
@@ -12,13 +13,14 @@ final class TestServer {
     var port: Int { server.port }
 
     /// `extra` is redis.conf text appended to the test defaults.
-    init(directory: String? = nil, extra: String = "") throws {
+    init(directory: String? = nil, extra: String = "", fileIO: any FileIO = PosixFileIO()) throws {
         let directory = directory ?? TestServer.makeDirectory()
         self.directory = directory
         let text = "port 0\nbind 127.0.0.1\ndir \(directory)\nappendfsync always\n" + extra
         let (configuration, _) = try ServerConfiguration.load(text: text)
         server = try CairnServer.start(configuration: configuration,
-                                       logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+                                       logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
+                                       fileIO: fileIO)
     }
 
     func stop() {
