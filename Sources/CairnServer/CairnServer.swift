@@ -137,6 +137,24 @@ public final class CairnServer: Sendable {
         }
     }
 
+    /// SIGTERM and SIGINT start the same clean shutdown as SHUTDOWN (the
+    /// handlers run on a queue of their own, never in signal context).
+    public func shutdownOnSignals() {
+        signal(SIGPIPE, SIG_IGN)
+        for (number, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: signalSources.queue)
+            source.setEventHandler { [self] in
+                logger.warning("Received \(name) scheduling shutdown...")
+                shutdown()
+            }
+            source.resume()
+            signalSources.add(source)
+        }
+    }
+
+    private let signalSources = SignalSources()
+
     /// Blocks until `shutdown` finished; the engine's close error, if any.
     @discardableResult
     public func waitUntilStopped() -> StorageError? {
@@ -149,6 +167,13 @@ public final class CairnServer: Sendable {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// Keeps the signal sources alive; touched only from `shutdownOnSignals`.
+private final class SignalSources: @unchecked Sendable {
+    let queue = DispatchQueue(label: "cairn.signals")
+    private var sources: [any DispatchSourceSignal] = []
+    func add(_ source: any DispatchSourceSignal) { sources.append(source) }
+}
 
 enum ProcessInfoShim {
     static var pid: Int32 { getpid() }

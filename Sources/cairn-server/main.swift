@@ -73,20 +73,6 @@ do {
     exit(1)
 }
 
-// SIGTERM and SIGINT: the same clean shutdown as SHUTDOWN.
-signal(SIGTERM, SIG_IGN)
-signal(SIGINT, SIG_IGN)
-signal(SIGPIPE, SIG_IGN)
-let signalQueue = DispatchQueue(label: "cairn.signals")
-let sources = [SIGTERM, SIGINT].map { number in
-    let source = DispatchSource.makeSignalSource(signal: number, queue: signalQueue)
-    source.setEventHandler {
-        logger.warning("Received \(number == SIGTERM ? "SIGTERM" : "SIGINT") scheduling shutdown...")
-        server.shutdown()
-    }
-    source.resume()
-    return source
-}
-
+server.shutdownOnSignals()
 let failure = server.waitUntilStopped()
 exit(failure == nil ? 0 : 1)
