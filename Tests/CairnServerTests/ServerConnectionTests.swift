@@ -151,4 +151,30 @@ import Testing
         #expect(client.request("PING") == "+PONG\r\n")
         #expect(client.isClosed())  // within ~2-3 s; the read timeout is 5 s
     }
+
+    @Test func configTimeAndDebug() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let client = try server.client()
+        #expect(client.request("CONFIG", "SET", "timeout", "30") == "+OK\r\n")
+        #expect(client.request("CONFIG", "GET", "timeout") == "*2\r\n$7\r\ntimeout\r\n$2\r\n30\r\n")
+        #expect(client.request("CONFIG", "SET", "port") == "-ERR wrong number of arguments for 'config|set' command\r\n")
+        #expect(client.request("CONFIG", "SET", "nosuch", "1")
+            == "-ERR Unknown option or number of arguments for CONFIG SET - 'nosuch'\r\n")
+        #expect(client.request("TIME").hasPrefix("*2\r\n$10\r\n"))
+        #expect(client.request("DEBUG", "SLEEP", "0").hasPrefix("-ERR DEBUG command not allowed."))
+        #expect(client.request("SHUTDOWN", "ABORT") == "-ERR No shutdown in progress.\r\n")
+        #expect(client.request("MULTI") == "+OK\r\n")
+        #expect(client.request("SHUTDOWN") == "-ERR Command not allowed inside a transaction\r\n")
+        #expect(client.request("EXEC") == "-EXECABORT Transaction discarded because of previous errors.\r\n")
+    }
+
+    @Test func debugSleepHoldsLaterRepliesInOrder() throws {
+        let server = try TestServer(extra: "enable-debug-command yes\n")
+        defer { server.stop() }
+        let client = try server.client(), other = try server.client()
+        client.send("DEBUG SLEEP 0.2\r\n")
+        #expect(other.request("SET", "k", "v") == "+OK\r\n")
+        #expect(client.reply() == "+OK\r\n")
+    }
 }
