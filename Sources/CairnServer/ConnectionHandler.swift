@@ -50,13 +50,15 @@ final class ConnectionHandler: ChannelInboundHandler {
         channelContext = context
         let config = server.config
         let client = ClientState(id: server.registry.makeID(), channel: context.channel, authenticated: authenticated)
-        // networking.c clientAcceptHandler: protected mode refuses remote
-        // clients while the default user has no password.
-        if config.protectedMode && config.requirePassword == nil && !client.isLocal {
-            return refuse(context, ConnectionHandler.deniedMessage)
-        }
+        // acceptCommonHandler checks maxclients first; then
+        // clientAcceptHandler's protected mode refuses remote clients while
+        // the default user has no password.
         guard server.registry.register(client, limit: config.maxClients) else {
             return refuse(context, "-ERR max number of clients reached\r\n")
+        }
+        if config.protectedMode && config.requirePassword == nil && !client.isLocal {
+            server.registry.remove(client.id)
+            return refuse(context, ConnectionHandler.deniedMessage)
         }
         self.client = client
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
