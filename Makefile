@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BUILD_DEPS := liblz4-dev pkg-config
 
-.PHONY: test deps build bench clean
+.PHONY: test deps build bench run clean
 
 deps:
 	@scripts/install-deps.sh $(BUILD_DEPS)
@@ -20,6 +20,12 @@ test: deps
 bench: deps
 	$(SWIFT) build -c release --product cairn-bench
 	.build/release/cairn-bench
+
+# The server in release mode with the default configuration (127.0.0.1:6379,
+# ./cairn-data); extra options go through ARGS, e.g. make run ARGS="--port 6390".
+run: deps
+	$(SWIFT) build -c release --product cairn-server
+	.build/release/cairn-server $(ARGS)
 
 clean:
 	rm -rf .build

@@ -1,15 +1,20 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Dependencies: none yet. The engine needs only the standard library,
-// liblz4 (through the CLZ4 system-library target) and a small C target for
-// CRC-32C. swift-collections comes in when a target uses it (Deque for lists,
-// TreeDictionary for snapshots), so a clean build stays fast on two cores.
+// Dependencies: the engine needs only the standard library, liblz4 (through
+// the CLZ4 system-library target) and a small C target for CRC-32C. The
+// server alone brings in SwiftNIO (NIOCore, NIOPosix) and swift-log, so the
+// engine and its tests build without them.
 let package = Package(
     name: "Cairn",
     products: [
         .library(name: "Cairn", targets: ["Cairn"]),
         .library(name: "CairnRESP", targets: ["CairnRESP"]),
+        .executable(name: "cairn-server", targets: ["cairn-server"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
         // liblz4 through pkg-config; Debian's provider is liblz4-dev.
@@ -31,7 +36,17 @@ let package = Package(
         // line, CONFIG GET/SET), engine replies onto RESP, connections.
         .target(
             name: "CairnServer",
-            dependencies: ["Cairn", "CairnRESP"]
+            dependencies: [
+                "Cairn", "CairnRESP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The redis-server drop-in: configuration, startup log, signals.
+        .executableTarget(
+            name: "cairn-server",
+            dependencies: ["CairnServer", .product(name: "Logging", package: "swift-log")]
         ),
         // The simulated file system for crash tests: a FileIO that knows what
         // a power cut keeps. A library so later test targets can share it.
@@ -60,7 +75,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CairnServerTests",
-            dependencies: ["CairnServer"]
+            dependencies: ["CairnServer", "Cairn", "CairnRESP", "CairnTestSupport", .product(name: "Logging", package: "swift-log")]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,144 @@
+import Cairn
+import CairnRESP
+
+/// CLIENT subcommands (networking.c clientCommand, 7.0.15). Cairn has no
+/// replicas, pub/sub type or tracking yet, so `TYPE normal` matches every
+/// client and `TYPE replica|master|pubsub` none.
+extension ServerCommands {
+    func client(_ argv: [Bytes]) -> Reply {
+        if let error = ServerCommands.checkSubcommand(argv, ServerCommands.clientArities) { return error }
+        let count = argv.count
+        let sub = argv[1]
+        if sub.is("id") && count == 2 { return .integer(Int64(client.id)) }
+        if sub.is("info") && count == 2 { return .verbatim(format: "txt", text: text(client.infoLine() + "\n")) }
+        if sub.is("getname") && count == 2 { return client.name.map(Reply.bulk) ?? .null }
+        if sub.is("setname") && count == 3 { return setName(argv[2]) ?? .simple("OK") }
+        if sub.is("list") { return list(argv) }
+        if sub.is("kill") { return kill(argv) }
+        if sub.is("reply") && count == 3 {
+            if argv[2].is("on") {
+                client.replyMode = .on
+                return .simple("OK")
+            }
+            if argv[2].is("off") {
+                client.replyMode = .off
+                return .simple("OK")  // not sent: OFF silences itself
+            }
+            if argv[2].is("skip") {
+                client.replyMode = .skipNext
+                return .simple("OK")  // not sent either
+            }
+            return .error(ServerError.syntax.line)
+        }
+        if sub.is("no-evict") && count == 3 {
+            // Cairn evicts no clients; the flag is accepted as Redis accepts it.
+            guard argv[2].is("on") || argv[2].is("off") else { return .error(ServerError.syntax.line) }
+            return .simple("OK")
+        }
+        return .error(ServerError.unknownSubcommand(argv).line)
+    }
+
+    /// The CLIENT subcommands Cairn has, with Redis's arities (client-*.json).
+    static let clientArities: [String: Int] = [
+        "id": 2, "info": 2, "getname": 2, "setname": 3, "list": -2, "kill": -3, "reply": 3, "no-evict": 3,
+    ]
+
+    /// commandCheckExistence and commandCheckArity for a container's subcommand.
+    static func checkSubcommand(_ argv: [Bytes], _ arities: [String: Int]) -> Reply? {
+        let name = String(decoding: argv[1].lowercasedASCII, as: UTF8.self)
+        guard let arity = arities[name] else { return .error(ServerError.unknownSubcommand(argv).line) }
+        guard ResolvedCommand.accepts(arity, argv.count) else {
+            return .error(ServerError.wrongArity(String(decoding: argv[0].lowercasedASCII, as: UTF8.self) + "|" + name).line)
+        }
+        return nil
+    }
+
+    /// CLIENT LIST [TYPE type] [ID id ...].
+    private func list(_ argv: [Bytes]) -> Reply {
+        var clients = context.registry.all
+        if argv.count == 4 && argv[2].is("type") {
+            guard let normal = clientType(argv[3]) else {
+                return .error("ERR Unknown client type '\(String(decoding: argv[3], as: UTF8.self))'")
+            }
+            if !normal { clients = [] }
+        } else if argv.count > 3 && argv[2].is("id") {
+            var ids: Set<UInt64> = []
+            for argument in argv.dropFirst(3) {
+                guard let id = Numbers.parseInteger(argument), id > 0 else {
+                    return .error("ERR Invalid client ID")
+                }
+                ids.insert(UInt64(id))
+            }
+            clients = clients.filter { ids.contains($0.id) }
+        } else if argv.count != 2 {
+            return .error(ServerError.syntax.line)
+        }
+        let lines = clients.map { $0.infoLine() + "\n" }.joined()
+        return .verbatim(format: "txt", text: text(lines))
+    }
+
+    /// true for `normal`, false for the other types Redis knows, nil otherwise.
+    private func clientType(_ name: Bytes) -> Bool? {
+        if name.is("normal") { return true }
+        if ["slave", "replica", "master", "pubsub"].contains(where: { name.is($0) }) { return false }
+        return nil
+    }
+
+    /// CLIENT KILL addr | CLIENT KILL [ID id] [ADDR ip:port] [LADDR ip:port]
+    /// [TYPE type] [USER name] [SKIPME yes|no].
+    private func kill(_ argv: [Bytes]) -> Reply {
+        var address: String?, localAddress: String?, id: UInt64?, normalOnly: Bool?
+        var skipMe = true
+        if argv.count == 3 {
+            address = String(decoding: argv[2], as: UTF8.self)
+            skipMe = false
+        } else if argv.count > 3 {
+            var index = 2
+            while index < argv.count {
+                guard index + 1 < argv.count else { return .error(ServerError.syntax.line) }
+                let option = argv[index], value = argv[index + 1]
+                let valueText = String(decoding: value, as: UTF8.self)
+                if option.is("id") {
+                    guard let parsed = Numbers.parseInteger(value) else { return .error(ServerError.notInteger.line) }
+                    guard parsed >= 1 else { return .error("ERR client-id should be greater than 0") }
+                    id = UInt64(parsed)
+                } else if option.is("type") {
+                    guard let normal = clientType(value) else { return .error("ERR Unknown client type '\(valueText)'") }
+                    normalOnly = normal
+                } else if option.is("addr") {
+                    address = valueText
+                } else if option.is("laddr") {
+                    localAddress = valueText
+                } else if option.is("user") {
+                    guard value == text("default") else { return .error("ERR No such user '\(valueText)'") }
+                } else if option.is("skipme") {
+                    if value.is("yes") { skipMe = true } else if value.is("no") { skipMe = false } else {
+                        return .error(ServerError.syntax.line)
+                    }
+                } else {
+                    return .error(ServerError.syntax.line)
+                }
+                index += 2
+            }
+        } else {
+            return .error(ServerError.syntax.line)
+        }
+        var killed = 0
+        for other in context.registry.all {
+            if let address, other.remoteAddress != address { continue }
+            if let localAddress, other.localAddress != localAddress { continue }
+            if let id, other.id != id { continue }
+            if normalOnly == false { continue }
+            if other === client && skipMe { continue }
+            if other === client {
+                client.closing = true  // after this reply, as CLOSE_AFTER_REPLY
+            } else {
+                other.closing = true
+                other.channel.close(promise: nil)
+            }
+            killed += 1
+        }
+        if argv.count == 3 { return killed == 0 ? .error("ERR No such client") : .simple("OK") }
+        return .integer(Int64(killed))
+    }
+}

@@ -1,0 +1,147 @@
+import Cairn
+import CairnRESP
+import NIOCore
+import Synchronization
+
+/// One connected client's server-side state: what Redis keeps in `client`
+/// (networking.c) apart from its buffers.
+///
+/// Confinement: every field below the registry's is read and written only on
+/// the engine executor's queue (commands run there, CLIENT LIST reads other
+/// clients there), so no lock guards them; `@unchecked Sendable` records that
+/// promise. The event loop owns only the channel and the parser
+/// (`ConnectionHandler`); what it needs to know back (protocol version,
+/// authenticated, close) travels in the `BatchResult`.
+///
+/// Blocking commands (BLPOP and friends, later): a parked client will get a
+/// `blocked: BlockedWait?` field here (keys, database, deadline) that the
+/// executor fills instead of replying; a write to one of those keys, or the
+/// executor's deadline timer, then runs the command again and hands the
+/// reply to `ConnectionHandler.deliver` like any batch result. The
+/// connection's output queue already accepts results in any order of
+/// readiness and writes them in request order.
+final class ClientState: @unchecked Sendable {
+    let id: UInt64
+    let channel: any Channel
+    let remoteAddress: String
+    let localAddress: String
+    let createdAt: ContinuousClock.Instant
+
+    /// Set on the event loop on every read and write, read by the idle check
+    /// and CLIENT LIST: an atomic, the one field two threads touch.
+    let lastInteraction = Atomic<Int64>(0)
+
+    // MARK: Executor-confined
+
+    var session = Session()
+    var authenticated: Bool
+    var name: [UInt8]? = nil
+    /// The MULTI queue; nil outside MULTI.
+    var transaction: [[Bytes]]? = nil
+    /// A command failed to queue: EXEC must answer EXECABORT (Redis's CLIENT_DIRTY_EXEC).
+    var transactionFailed = false
+    var watched: [WatchedKey] = []
+    /// CLIENT REPLY OFF / SKIP.
+    var replyMode: ReplyMode = .on
+    /// The last command's name, for CLIENT LIST's `cmd=`.
+    var lastCommand = "NULL"
+    /// QUIT, CLIENT KILL of itself, a fatal error: no later command runs.
+    var closing = false
+
+    enum ReplyMode { case on, off, skipNext }
+
+    /// A key under WATCH: Redis's watchedKey, with `expiredAtWatch` as 7.0's
+    /// `expired` flag (a key already logically expired when watched does not
+    /// fail EXEC by being deleted later).
+    struct WatchedKey {
+        var database: Int
+        var key: Bytes
+        var version: UInt64
+        var expiredAtWatch: Bool
+    }
+
+    init(id: UInt64, channel: any Channel, authenticated: Bool) {
+        self.id = id
+        self.channel = channel
+        self.authenticated = authenticated
+        remoteAddress = ClientState.render(channel.remoteAddress)
+        localAddress = ClientState.render(channel.localAddress)
+        createdAt = .now
+        touch()
+    }
+
+    var protocolVersion: RESPVersion { session.protocolVersion == 3 ? .resp3 : .resp2 }
+
+    func touch() {
+        lastInteraction.store(ClientState.monotonicSeconds(), ordering: .relaxed)
+    }
+
+    var idleSeconds: Int64 { ClientState.monotonicSeconds() - lastInteraction.load(ordering: .relaxed) }
+
+    static func monotonicSeconds() -> Int64 {
+        ProcessClock.start.duration(to: .now).components.seconds
+    }
+
+    /// `ip:port` as Redis's genClientAddrString writes it.
+    static func render(_ address: SocketAddress?) -> String {
+        guard let address else { return "?:0" }
+        let ip = address.ipAddress ?? "?"
+        return "\(ip):\(address.port ?? 0)"
+    }
+
+    /// Whether the peer is on the loopback interface (networking.c islocalClient).
+    var isLocal: Bool {
+        let ip = channel.remoteAddress?.ipAddress ?? ""
+        return ip == "127.0.0.1" || ip == "::1" || ip.hasPrefix("::ffff:127.0.0.1")
+    }
+
+    /// One CLIENT LIST / CLIENT INFO line (catClientInfoString), with Cairn's
+    /// buffer figures as zeros: they describe Redis's allocator, not ours.
+    func infoLine() -> String {
+        var flags = ""
+        if transaction != nil { flags += "x" }
+        if closing { flags += "c" }
+        if flags.isEmpty { flags = "N" }
+        let age = createdAt.duration(to: .now).components.seconds
+        let nameText = name.map { String(decoding: $0, as: UTF8.self) } ?? ""
+        return "id=\(id) addr=\(remoteAddress) laddr=\(localAddress) fd=0 name=\(nameText) age=\(age) "
+            + "idle=\(max(0, idleSeconds)) flags=\(flags) db=\(session.database) sub=0 psub=0 ssub=0 "
+            + "multi=\(transaction.map { $0.count } ?? -1) qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 "
+            + "rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=\(lastCommand) user=default "
+            + "redir=-1 resp=\(session.protocolVersion)"
+    }
+}
+
+/// The start of the process, for a monotonic seconds count.
+enum ProcessClock {
+    static let start = ContinuousClock.now
+}
+
+/// Every connected client, by id: for CLIENT LIST/KILL, `maxclients` and
+/// shutdown. Registration happens on event loops and lookups on the
+/// executor, so a mutex guards the table (not the clients' fields).
+final class ClientRegistry: Sendable {
+    private let clients = Mutex<[UInt64: ClientState]>([:])
+    private let nextID = Atomic<UInt64>(1)
+
+    func makeID() -> UInt64 { nextID.add(1, ordering: .relaxed).oldValue }
+
+    /// Adds `client` unless `limit` clients are connected already.
+    func register(_ client: ClientState, limit: Int) -> Bool {
+        clients.withLock { table in
+            guard table.count < limit else { return false }
+            table[client.id] = client
+            return true
+        }
+    }
+
+    func remove(_ id: UInt64) {
+        _ = clients.withLock { $0.removeValue(forKey: id) }
+    }
+
+    var all: [ClientState] {
+        clients.withLock { Array($0.values) }.sorted { $0.id < $1.id }
+    }
+
+    var count: Int { clients.withLock { $0.count } }
+}

@@ -1,0 +1,237 @@
+import Cairn
+import CairnRESP
+import NIOCore
+
+/// One client connection on its event loop: parses requests where the bytes
+/// are read (no per-command trip through the pipeline), hands each read's
+/// batch of requests to the engine executor, and writes the replies strictly
+/// in request order, one flush per batch.
+///
+/// A batch's replies are held until the log released the last record they
+/// depend on (`GroupCommitLog.whenReleased`, never a blocking wait); a later
+/// batch that is ready sooner waits behind it in `output`. This queue is also
+/// where a blocked client (BLPOP, later) will park: its batch simply stays
+/// unready until the executor wakes it or its deadline passes.
+final class ConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private let server: ServerContext
+    private var parser: RESPRequestParser
+    private var client: ClientState?
+    private var channelContext: ChannelHandlerContext?
+
+    /// Until AUTH succeeds, requests go one at a time so each is parsed with
+    /// the limits in force when it arrives (Redis processes, then parses on).
+    private var authenticated: Bool
+    private var awaitingUnauthenticatedReply = false
+    private var closing = false
+
+    private struct Pending {
+        let id: UInt64
+        var bytes: [UInt8]?
+        var close = false
+    }
+    private var output = CircularBuffer<Pending>()
+    private var nextBatchID: UInt64 = 0
+    private var idleCheck: RepeatedTask?
+
+    init(server: ServerContext) {
+        self.server = server
+        let config = server.config
+        authenticated = config.requirePassword == nil
+        parser = RESPRequestParser(limits: RESPLimits(
+            maxBulkLength: config.protoMaxBulkLengthBytes, authenticated: authenticated))
+    }
+
+    // MARK: Accepting
+
+    func channelActive(context: ChannelHandlerContext) {
+        channelContext = context
+        let config = server.config
+        let client = ClientState(id: server.registry.makeID(), channel: context.channel, authenticated: authenticated)
+        // acceptCommonHandler checks maxclients first; then
+        // clientAcceptHandler's protected mode refuses remote clients while
+        // the default user has no password.
+        guard server.registry.register(client, limit: config.maxClients) else {
+            return refuse(context, "-ERR max number of clients reached\r\n")
+        }
+        if config.protectedMode && config.requirePassword == nil && !client.isLocal {
+            server.registry.remove(client.id)
+            return refuse(context, ConnectionHandler.deniedMessage)
+        }
+        self.client = client
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        idleCheck = context.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
+            handler.value.closeIfIdle()
+        }
+        context.fireChannelActive()
+    }
+
+    private func refuse(_ context: ChannelHandlerContext, _ message: String) {
+        closing = true
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(string: message))).whenComplete { _ in
+            channel.close(promise: nil)
+        }
+    }
+
+    /// clientsCronHandleTimeout: `timeout` seconds without traffic closes a
+    /// client, unless it waits for replies (a batch in flight is not idle).
+    private func closeIfIdle() {
+        guard let client, let context = channelContext, !closing, output.isEmpty else { return }
+        let timeout = server.config.timeoutSeconds
+        if timeout > 0 && client.idleSeconds > Int64(timeout) {
+            closing = true
+            context.close(promise: nil)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closing = true
+        idleCheck?.cancel()
+        if let client {
+            server.registry.remove(client.id)
+            let server = self.server
+            server.executor.async { store in
+                client.closing = true
+                CommandProcessor(context: server, store: store, client: client).discardTransaction()
+            }
+        }
+        channelContext = nil
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
+    }
+
+    // MARK: Requests
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard !closing else { return }
+        let buffer = unwrapInboundIn(data)
+        client?.touch()
+        parser.append(buffer.readableBytesView)
+        drainParser()
+    }
+
+    /// Collects the complete requests buffered so far into one batch; a
+    /// protocol error ends the batch and, once the replies before it are
+    /// out, the connection (after `-ERR Protocol error: ...`).
+    private func drainParser() {
+        guard !closing, !awaitingUnauthenticatedReply else { return }
+        var batch: [[Bytes]] = []
+        var failure: RESPProtocolError?
+        parsing: while let result = parser.next() {
+            switch result {
+            case .command(let argv):
+                batch.append(argv)
+                if !authenticated { break parsing }
+            case .protocolError(let error):
+                failure = error
+                break parsing
+            }
+        }
+        if !batch.isEmpty { submit(batch) }
+        if let failure {
+            var writer = RESPWriter(version: .resp2)
+            writer.protocolError(failure)
+            closing = true
+            output.append(Pending(id: nextID(), bytes: writer.buffer, close: true))
+            writeReady()
+        }
+    }
+
+    private func nextID() -> UInt64 {
+        nextBatchID += 1
+        return nextBatchID
+    }
+
+    private func submit(_ batch: [[Bytes]]) {
+        guard let client, let context = channelContext else { return }
+        let id = nextID()
+        output.append(Pending(id: id, bytes: nil))
+        if !authenticated { awaitingUnauthenticatedReply = true }
+        let server = self.server
+        let log = server.executor.log
+        let loop = context.eventLoop
+        let handler = NIOLoopBound(self, eventLoop: loop)
+        server.executor.async { store in
+            let result = CommandProcessor(context: server, store: store, client: client).run(batch)
+            guard let token = result.lastToken, token.sequence > log.releasedThrough else {
+                let bytes = result.bytes(failure: nil, releasedThrough: 0)
+                loop.execute { handler.value.deliver(id, bytes, result) }
+                return
+            }
+            log.whenReleased(token.sequence) { error in
+                let bytes = result.bytes(failure: error, releasedThrough: log.releasedThrough)
+                loop.execute { handler.value.deliver(id, bytes, result) }
+            }
+        }
+    }
+
+    /// A batch's replies may go: write every ready batch at the head of the
+    /// queue, then flush once.
+    private func deliver(_ id: UInt64, _ bytes: [UInt8], _ result: BatchResult) {
+        guard channelContext != nil else { return }
+        if let index = output.firstIndex(where: { $0.id == id }) {
+            output[index].bytes = bytes
+            output[index].close = result.close
+        }
+        if result.authenticated != authenticated {
+            authenticated = result.authenticated
+            parser.limits.authenticated = authenticated
+        }
+        writeReady()
+        if awaitingUnauthenticatedReply {
+            awaitingUnauthenticatedReply = false
+            drainParser()
+        }
+    }
+
+    private func writeReady() {
+        guard let context = channelContext else { return }
+        var wrote = false
+        while let head = output.first, let bytes = head.bytes {
+            output.removeFirst()
+            if !bytes.isEmpty {
+                context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
+                wrote = true
+            }
+            if head.close {
+                closing = true
+                let channel = context.channel
+                context.writeAndFlush(wrapOutboundOut(channel.allocator.buffer(capacity: 0))).whenComplete { _ in
+                    channel.close(promise: nil)
+                }
+                return
+            }
+        }
+        if wrote {
+            client?.touch()
+            context.flush()
+        }
+    }
+
+    /// networking.c clientAcceptHandler's protected-mode refusal, verbatim.
+    static let deniedMessage = "-DENIED Redis is running in protected mode because protected "
+        + "mode is enabled and no password is set for the default user. "
+        + "In this mode connections are only accepted from the loopback interface. "
+        + "If you want to connect from external computers to Redis you "
+        + "may adopt one of the following solutions: "
+        + "1) Just disable protected mode sending the command "
+        + "'CONFIG SET protected-mode no' from the loopback interface "
+        + "by connecting to Redis from the same host the server is "
+        + "running, however MAKE SURE Redis is not publicly accessible "
+        + "from internet if you do so. Use CONFIG REWRITE to make this "
+        + "change permanent. "
+        + "2) Alternatively you can just disable the protected mode by "
+        + "editing the Redis configuration file, and setting the protected "
+        + "mode option to 'no', and then restarting the server. "
+        + "3) If you started the server manually just for testing, restart "
+        + "it with the '--protected-mode no' option. "
+        + "4) Setup a an authentication password for the default user. "
+        + "NOTE: You only need to do one of the above things in order for "
+        + "the server to start accepting connections from the outside.\r\n"
+}

@@ -1,0 +1,123 @@
+import Cairn
+import CairnRESP
+import Dispatch
+
+/// The one serial executor that owns the `DurableEngine`, as Redis's single
+/// main thread owns its keyspace.
+///
+/// Why a serial queue and not the event loops: the engine is a
+/// single-writer state machine (not Sendable), and clients on several event
+/// loops share it. A connection hands over all the commands one read gave
+/// it (one hop for a pipelined burst), the executor runs them in order and
+/// hands back the encoded replies with the durability tokens they wait for.
+/// Nothing here blocks on the disk: the log thread syncs, and
+/// `GroupCommitLog.whenReleased` calls back when a reply may leave.
+///
+/// `@unchecked Sendable`: `store` is touched only inside `queue`.
+final class EngineExecutor: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "cairn.engine", qos: .userInitiated)
+    private let store: DurableEngine
+    private var closed = false
+    /// The log thread; Sendable, used from event loops to wait for tokens.
+    let log: GroupCommitLog
+
+    init(store: DurableEngine) {
+        self.store = store
+        log = store.log
+    }
+
+    /// Runs `work` on the executor with the engine.
+    func async(_ work: @escaping @Sendable (DurableEngine) -> Void) {
+        queue.async { work(self.store) }
+    }
+
+    /// Closes the engine after every command queued so far (syncs the log).
+    /// Commands queued later get the engine's `closed` error.
+    func close(_ done: @escaping @Sendable (StorageError?) -> Void) {
+        queue.async {
+            guard !self.closed else { return done(nil) }
+            self.closed = true
+            do throws(StorageError) {
+                try self.store.close()
+                done(nil)
+            } catch {
+                done(error)
+            }
+        }
+    }
+}
+
+/// The encoded replies of one batch, in request order: runs of replies that
+/// may go at once, and each reply that waits for a durability token on its
+/// own (so a failed sync can turn exactly those into errors).
+struct BatchResult: Sendable {
+    struct Segment: Sendable {
+        var bytes: [UInt8]
+        var token: DurabilityToken?
+        /// What the reply becomes when its record's sync fails.
+        var failureVersion: RESPVersion
+    }
+
+    var segments: [Segment] = []
+    /// The connection's state after the batch, for the event loop.
+    var authenticated = true
+    var close = false
+
+    /// The last token (tokens only grow within a batch): once it is
+    /// released, every reply of the batch is.
+    var lastToken: DurabilityToken? { segments.last(where: { $0.token != nil })?.token }
+
+    /// The bytes to write once the log answered: a reply whose record is
+    /// beyond `releasedThrough` after a failure becomes an error, never success.
+    func bytes(failure: StorageError?, releasedThrough: UInt64) -> [UInt8] {
+        var out: [UInt8] = []
+        for segment in segments {
+            if let failure, let token = segment.token, token.sequence > releasedThrough {
+                var writer = RESPWriter(version: segment.failureVersion)
+                writer.errorLine(ReplyCollector.durabilityError(failure))
+                out += writer.buffer
+            } else {
+                out += segment.bytes
+            }
+        }
+        return out
+    }
+}
+
+/// Builds a `BatchResult` as commands run: encodes each reply in the
+/// client's protocol at the time (HELLO 3 answers in RESP3) and honours
+/// CLIENT REPLY OFF/SKIP.
+struct ReplyCollector {
+    private var writer = RESPWriter(version: .resp2)
+    private(set) var result = BatchResult()
+
+    mutating func add(_ reply: Reply, token: DurabilityToken? = nil, version: RESPVersion) {
+        writer.version = version
+        if token != nil { cut() }
+        reply.write(to: &writer)
+        if let token {
+            result.segments.append(.init(bytes: writer.buffer, token: token, failureVersion: version))
+            writer.buffer.removeAll(keepingCapacity: true)
+        }
+    }
+
+    /// Ends the untokened run written so far.
+    private mutating func cut() {
+        guard !writer.buffer.isEmpty else { return }
+        result.segments.append(.init(bytes: writer.buffer, token: nil, failureVersion: writer.version))
+        writer.buffer.removeAll(keepingCapacity: true)
+    }
+
+    mutating func finish(authenticated: Bool, close: Bool) -> BatchResult {
+        cut()
+        result.authenticated = authenticated
+        result.close = close
+        return result
+    }
+
+    /// The reply for a write the log refused or could not sync, worded as
+    /// Redis's AOF write error (`-MISCONF Errors writing to the AOF file`).
+    static func durabilityError(_ error: StorageError) -> String {
+        "MISCONF Errors writing to the write-ahead log: \(error)"
+    }
+}
