@@ -19,8 +19,9 @@ import Testing
     }
 
     /// Values the recorded server was started with (or that depend on where
-    /// it ran), and Cairn's deliberate defaults (dir, bind).
-    static let notDefaults: Set<String> = ["port", "save", "daemonize", "dir", "bind"]
+    /// it ran), and Cairn's deliberate defaults (dir, bind, and appendfsync
+    /// always: durability first).
+    static let notDefaults: Set<String> = ["port", "save", "daemonize", "dir", "bind", "appendfsync"]
 
     @Test func everyRedisNameIsKnownAndCairnsGetStarMatchesRedis() throws {
         let recorded = try Self.recordedConfig()
@@ -37,7 +38,7 @@ import Testing
         #expect(config.port == 6379)
         #expect(config.bindAddresses == ["127.0.0.1", "-::1"])
         #expect(config.dataDirectory == "./cairn-data")
-        #expect(config.appendFsync == .everysec)
+        #expect(config.appendFsync == .always)
         #expect(config.requirePassword == nil)
         #expect(config.maxClients == 10000)
         #expect(config.timeoutSeconds == 0)

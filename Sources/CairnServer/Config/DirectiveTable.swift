@@ -153,7 +153,8 @@ enum DirectiveTable {
         Directive("repl-diskless-load", alias: nil, .enumeration(["disabled", "on-empty-db", "swapdb"]), default: "disabled", flags: []),
         Directive("loglevel", alias: nil, .enumeration(["debug", "verbose", "notice", "warning"]), default: "notice", flags: []),
         Directive("maxmemory-policy", alias: nil, .enumeration(["volatile-lru", "volatile-lfu", "volatile-random", "volatile-ttl", "allkeys-lru", "allkeys-lfu", "allkeys-random", "noeviction"]), default: "noeviction", flags: []),
-        Directive("appendfsync", alias: nil, .enumeration(["everysec", "always", "no"]), default: "everysec", flags: []),
+        // Cairn's default is `always` (durability first; Redis's is everysec).
+        Directive("appendfsync", alias: nil, .enumeration(["everysec", "always", "no"]), default: "always", flags: []),
         Directive("oom-score-adj", alias: nil, .enumeration(["no", "yes", "relative", "absolute"]), default: "no", flags: []),
         Directive("acl-pubsub-default", alias: nil, .enumeration(["allchannels", "resetchannels"]), default: "resetchannels", flags: []),
         Directive("sanitize-dump-payload", alias: nil, .enumeration(["no", "yes", "clients"]), default: "no", flags: []),

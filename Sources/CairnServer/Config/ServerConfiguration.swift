@@ -52,7 +52,7 @@ public struct ServerConfiguration: Sendable {
     /// `bind`; empty means every interface (`bind ""`).
     public var bindAddresses: [String] { words("bind") }
     public var dataDirectory: String { values["dir"] ?? "" }
-    public var appendFsync: AppendFsyncPolicy { AppendFsyncPolicy(rawValue: values["appendfsync"] ?? "") ?? .everysec }
+    public var appendFsync: AppendFsyncPolicy { AppendFsyncPolicy(rawValue: values["appendfsync"] ?? "") ?? .always }
     /// `requirepass`; nil when empty, as Redis's EMPTY_STRING_IS_NULL.
     public var requirePassword: String? {
         let password = values["requirepass"] ?? ""
