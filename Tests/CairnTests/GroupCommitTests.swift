@@ -298,4 +298,24 @@ import CairnTestSupport
         #expect(store.writer.durableThrough == 20)
         try? store.close()
     }
+
+    /// `CONFIG SET appendfsync`: the running log switches policy. Under
+    /// `.no` a write returns unsynced; after switching to `.always` the
+    /// next one returns synced (and makes the earlier one durable too).
+    @Test func policyChangesWhileRunning() throws {
+        let disk = SimulatedFileSystem(seed: 10)
+        let store = try Self.open(disk, policy: .no)
+        var session = Session()
+        _ = try store.execute(Self.argv("SET", "a", "1"), session: &session)
+        #expect(store.writer.writtenThrough == 1)
+        #expect(store.writer.durableThrough == 0)
+        store.setPolicy(.always)
+        #expect(store.policy == .always)
+        _ = try store.execute(Self.argv("SET", "b", "2"), session: &session)
+        #expect(store.writer.durableThrough == 2)
+        store.setPolicy(.no)
+        _ = try store.execute(Self.argv("SET", "c", "3"), session: &session)
+        #expect(store.writer.durableThrough == 2)
+        try store.close()
+    }
 }

@@ -51,7 +51,10 @@ public final class GroupCommitLog: Sendable {
     }
 
     public let writer: LogWriter
-    public let policy: FsyncPolicy
+    /// The fsync policy now; `setPolicy` changes it while running
+    /// (`CONFIG SET appendfsync`).
+    public var policy: FsyncPolicy { currentPolicy.withLock { $0 } }
+    private let currentPolicy: Mutex<FsyncPolicy>
     private let state: Mutex<State>
     private let wakeup = DispatchSemaphore(value: 0)
     private let finished = DispatchSemaphore(value: 0)
@@ -59,7 +62,7 @@ public final class GroupCommitLog: Sendable {
     /// Starts the log thread.
     public init(writer: LogWriter, policy: FsyncPolicy) {
         self.writer = writer
-        self.policy = policy
+        currentPolicy = Mutex(policy)
         state = Mutex(State(releasedThrough: writer.lastSequence))
         let thread = Thread { [self] in run() }
         thread.name = "cairn-log"
@@ -68,6 +71,14 @@ public final class GroupCommitLog: Sendable {
 
     /// The highest sequence number whose waiters are released.
     public var releasedThrough: UInt64 { state.withLock { $0.releasedThrough } }
+
+    /// Switches the fsync policy for every flush from now on. Waiters
+    /// already registered are released by the new policy's rule (to
+    /// `.always`: only once synced), never earlier than they asked.
+    public func setPolicy(_ policy: FsyncPolicy) {
+        currentPolicy.withLock { $0 = policy }
+        wake()
+    }
 
     /// Tells the log thread there is something to write.
     public func wake() { wakeup.signal() }
@@ -147,6 +158,7 @@ public final class GroupCommitLog: Sendable {
 
     private func run() {
         while true {
+            let policy = self.policy
             let deadline = policy == .everySecond ? writer.syncDeadline : nil
             if let deadline {
                 let remaining = max(.zero, deadline - ContinuousClock.now)
@@ -161,7 +173,8 @@ public final class GroupCommitLog: Sendable {
                 return state.attemptsStarted
             }
             do throws(StorageError) {
-                try writer.flush(policy)
+                // Read again: `setPolicy` may have woken this wait.
+                try writer.flush(self.policy)
                 release(failure: nil, attempt: attempt)
             } catch {
                 release(failure: error, attempt: attempt)

@@ -35,7 +35,8 @@ public struct DurableExecution: Sendable {
 public final class DurableEngine {
     public let engine: Engine
     public let recovery: RecoveryReport
-    public let policy: FsyncPolicy
+    /// The fsync policy now (`setPolicy` changes it at run time).
+    public var policy: FsyncPolicy { log.policy }
     public let writer: LogWriter
     /// The log thread.
     public let log: GroupCommitLog
@@ -44,7 +45,6 @@ public final class DurableEngine {
     private init(engine: Engine, recovery: RecoveryReport, policy: FsyncPolicy, writer: LogWriter, directory: DataDirectory) {
         self.engine = engine
         self.recovery = recovery
-        self.policy = policy
         self.writer = writer
         self.directory = directory
         log = GroupCommitLog(writer: writer, policy: policy)
@@ -134,6 +134,11 @@ public final class DurableEngine {
         let result = try submitTransaction(commands, session: &session)
         try waitUntilDurable(result.token)
         return result.execution
+    }
+
+    /// Changes the fsync policy of the running log (`CONFIG SET appendfsync`).
+    public func setPolicy(_ policy: FsyncPolicy) {
+        log.setPolicy(policy)
     }
 
     /// One cycle of active expiry (`Engine.activeExpireCycle`); its
