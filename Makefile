@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BUILD_DEPS := liblz4-dev pkg-config
 
-.PHONY: test deps build bench run clean
+.PHONY: test deps interop-deps interop build bench run clean
 
 deps:
 	@scripts/install-deps.sh $(BUILD_DEPS)
@@ -10,11 +10,23 @@ deps:
 build: deps
 	$(SWIFT) build -Xswiftc -warnings-as-errors
 
-# Builds everything (warnings are errors) and runs every test.
-test: deps
+# redis-cli, redis-benchmark and redis-py, for the interop suite.
+interop-deps:
+	@scripts/install-interop-deps.sh
+
+# Builds everything (warnings are errors) and runs every test: the Swift
+# suites, the README's example, and real clients against a real
+# cairn-server process (Tests/interop).
+test: deps interop-deps
 	$(SWIFT) build --build-tests -Xswiftc -warnings-as-errors
 	$(SWIFT) test --skip-build
 	$(SWIFT) run --skip-build cairn-example
+	bash Tests/interop/run.sh .build/debug/cairn-server
+
+# The interop suite alone, against the debug cairn-server.
+interop: deps interop-deps
+	$(SWIFT) build --product cairn-server -Xswiftc -warnings-as-errors
+	bash Tests/interop/run.sh .build/debug/cairn-server
 
 # Release-mode benchmarks, side by side with redis-server where it applies.
 bench: deps

@@ -1,8 +1,9 @@
 import Foundation
 import Testing
 
-/// The README's example is `Examples/ProductCache/main.swift`, which the
-/// build compiles; this keeps the page and the file identical.
+/// The README's examples are `Examples/ProductCache/main.swift`, which the
+/// build compiles, and `Examples/redis-py/session.py`, which the interop
+/// suite runs; this keeps the page and the files identical.
 @Suite struct ReadmeTests {
     @Test func readmeShowsTheCompiledExampleVerbatim() throws {
         let root = URLPath.repositoryRoot()
@@ -10,6 +11,9 @@ import Testing
         let example = try String(contentsOfFile: root + "/Examples/ProductCache/main.swift", encoding: .utf8)
         #expect(readme.contains("```swift\n" + example + "```"))
         #expect(readme.contains("    make test\n"))
+        #expect(readme.contains("    make run\n"))
+        let python = try String(contentsOfFile: root + "/Examples/redis-py/session.py", encoding: .utf8)
+        #expect(readme.contains("```python\n" + python + "```"))
     }
 }
 

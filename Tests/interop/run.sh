@@ -305,6 +305,18 @@ test_cli_raw() {
     cli DEL r:s r:h r:n >/dev/null
 }
 
+# The README's redis-py example (Examples/redis-py/session.py), run as
+# printed but against this run's port.
+test_readme_redis_py() {
+    local script="$WORK/readme-session.py" out
+    sed "s/port=6379/port=$PORT/" "$ROOT/Examples/redis-py/session.py" >"$script"
+    grep -q "port=$PORT" "$script" || { echo "the example names no port=6379 to replace"; return 1; }
+    out="$(timeout 60 "$PYTHON" -W ignore "$script" 2>&1)" || { echo "$out"; return 1; }
+    expect_eq "printed session" "{'user': 'ada', 'cart': '3'}" "$out" || return 1
+    expect_eq "TTL" 1800 "$(cli TTL session:42)" || return 1
+    cli DEL session:42 >/dev/null
+}
+
 # --- redis-benchmark --------------------------------------------------------------
 
 # bench_run LABEL ARGS...: runs redis-benchmark and checks every test reported a rate.
@@ -379,6 +391,7 @@ run_test cli_basic
 run_test cli_raw
 run_test cli_resp3
 run_test cli_pipe
+run_test readme_redis_py
 run_python redis_py test_redis_py.py
 run_test benchmark
 run_test crash_durability
