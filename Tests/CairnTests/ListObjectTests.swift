@@ -61,6 +61,32 @@ import Testing
         }
     }
 
+    /// The ring wraps, grows, shrinks and inserts on either side like an array.
+    @Test func dequeMatchesAnArray() {
+        var random = RandomSource(seed: 5)
+        let deque = ElementDeque()
+        var model: [ByteString] = []
+        for step in 0..<5000 {
+            let element = ByteString(Array(String(step).utf8))
+            switch Int.random(in: 0..<6, using: &random) {
+            case 0: deque.append(element); model.append(element)
+            case 1: deque.prepend(element); model.insert(element, at: 0)
+            case 2 where !model.isEmpty: #expect(deque.removeFirst() == model.removeFirst())
+            case 3 where !model.isEmpty: #expect(deque.removeLast() == model.removeLast())
+            case 4:
+                let index = Int.random(in: 0...model.count, using: &random)
+                deque.insert(element, at: index)
+                model.insert(element, at: index)
+            default:
+                let n = Int.random(in: 0...min(3, model.count), using: &random)
+                deque.removeLast(n)
+                model.removeLast(n)
+            }
+            #expect(deque.count == model.count)
+        }
+        #expect((0..<deque.count).map { deque[$0] } == model)
+    }
+
     @Test func aMillionElementQueue() {
         let t = TestEngine()
         var argv: [Bytes] = [Array("RPUSH".utf8), Array("q".utf8)]

@@ -33,7 +33,7 @@ final class ElementDeque {
     }
 
     deinit {
-        removeFirst(count)
+        for index in 0..<count { (storage + slot(index)).deinitialize(count: 1) }
         storage.deallocate()
     }
 
