@@ -18,6 +18,9 @@ final class ElementDeque {
     /// Storage slot of element 0.
     private var head = 0
     private(set) var count = 0
+    /// What the elements would take as `PackedList` bytes, kept up to date
+    /// by `ListObject` so it can decide to pack a shrunk list without a walk.
+    var packedBytes = 0
 
     init(minimumCapacity: Int = 16) {
         var capacity = 16
@@ -41,6 +44,7 @@ final class ElementDeque {
     func copy() -> ElementDeque {
         let other = ElementDeque(minimumCapacity: count)
         for index in 0..<count { other.append(self[index]) }
+        other.packedBytes = packedBytes
         return other
     }
 

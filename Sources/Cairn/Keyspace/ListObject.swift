@@ -20,11 +20,10 @@ final class ListObject {
         case deque(ElementDeque)
     }
 
+    /// With the count, 32 bytes with the object header: the smallest malloc
+    /// chunk, like `HashObject`. (The deque keeps its own packed size.)
     private var storage: Storage
     private(set) var count = 0
-    /// The bytes the elements would take packed, kept for deques only
-    /// (the conversion back is decided on it without a walk).
-    private var dequePackedBytes = 0
 
     init() { storage = .packed(PackedList()) }
 
@@ -43,7 +42,6 @@ final class ListObject {
         case .deque(let deque): other.storage = .deque(deque.copy())
         }
         other.count = count
-        other.dequePackedBytes = dequePackedBytes
         return other
     }
 
@@ -131,7 +129,7 @@ final class ListObject {
             } else {
                 deque.insert(element, at: index)
             }
-            dequePackedBytes += size
+            deque.packedBytes += size
         }
         count += 1
     }
@@ -150,7 +148,7 @@ final class ListObject {
         case .deque(let deque):
             element = atHead ? deque.removeFirst() : deque.removeLast()
             count -= 1
-            dequePackedBytes -= PackedPairs.entrySize(element.count)
+            deque.packedBytes -= PackedPairs.entrySize(element.count)
             convertBackIfSmall()
         }
         return element
@@ -170,7 +168,7 @@ final class ListObject {
             packed.replace(at: index, with: element)
             storage = .packed(packed)
         case .deque(let deque):
-            dequePackedBytes += PackedPairs.entrySize(element.count) - PackedPairs.entrySize(deque[index].count)
+            deque.packedBytes += PackedPairs.entrySize(element.count) - PackedPairs.entrySize(deque[index].count)
             deque[index] = element
             convertBackIfSmall()
         }
@@ -187,8 +185,8 @@ final class ListObject {
             packed.remove(0..<first)
             storage = .packed(packed)
         case .deque(let deque):
-            for index in 0..<first { dequePackedBytes -= PackedPairs.entrySize(deque[index].count) }
-            for index in count - last..<count { dequePackedBytes -= PackedPairs.entrySize(deque[index].count) }
+            for index in 0..<first { deque.packedBytes -= PackedPairs.entrySize(deque[index].count) }
+            for index in count - last..<count { deque.packedBytes -= PackedPairs.entrySize(deque[index].count) }
             deque.removeFirst(first)
             deque.removeLast(last)
         }
@@ -201,13 +199,13 @@ final class ListObject {
         let bytes = elements.reduce(0) { $0 + PackedPairs.entrySize($1.count) }
         count = elements.count
         if bytes > ListObject.packedLimitBytes {
-            storage = .deque(ElementDeque(elements, minimumCapacity: elements.count))
-            dequePackedBytes = bytes
+            let deque = ElementDeque(elements, minimumCapacity: elements.count)
+            deque.packedBytes = bytes
+            storage = .deque(deque)
         } else {
             var packed = PackedList()
             for element in elements { packed.append(element) }
             storage = .packed(packed)
-            dequePackedBytes = 0
         }
     }
 
@@ -216,15 +214,14 @@ final class ListObject {
     private func convertToDeque(_ packed: PackedList) {
         let deque = ElementDeque(minimumCapacity: count + 1)
         packed.forEach { deque.append($0); return true }
-        dequePackedBytes = packed.byteCount
+        deque.packedBytes = packed.byteCount
         storage = .deque(deque)
     }
 
     private func convertBackIfSmall() {
-        guard case .deque(let deque) = storage, dequePackedBytes <= ListObject.packedLimitBytes / 2 else { return }
+        guard case .deque(let deque) = storage, deque.packedBytes <= ListObject.packedLimitBytes / 2 else { return }
         var packed = PackedList()
         for index in 0..<deque.count { packed.append(deque[index]) }
         storage = .packed(packed)
-        dequePackedBytes = 0
     }
 }
