@@ -1,18 +1,20 @@
 #!/usr/bin/env bash
 # Foundation benchmarks: memory per key and in-process ops/s of the Cairn
 # engine, next to redis-server 7 (Debian's package) loaded with the same data
-# in the same run. Usage: Benchmarks/foundation.sh [KEYS] [HASHES]
+# in the same run. Usage: Benchmarks/foundation.sh [KEYS] [HASHES] [LIST_ELEMENTS]
 # Needs redis-server and redis-cli (apt-get install redis-server redis-tools).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 keys=${1:-1000000}
 hashes=${2:-100000}
+list_elements=${3:-1000000}
 port=${REDIS_BENCH_PORT:-16390}
 
 swift build -c release --product cairn-bench >/dev/null
 echo "== cairn (release, in-process, single thread)"
 .build/release/cairn-bench strings "$keys" | tee /tmp/cairn-bench-strings.tsv
 .build/release/cairn-bench hashes "$hashes" | tee /tmp/cairn-bench-hashes.tsv
+.build/release/cairn-bench lists "$list_elements" | tee /tmp/cairn-bench-lists.tsv
 
 rss_of() { awk '/VmRSS/ {print $2 * 1024}' "/proc/$1/status"; }
 start_redis() {
@@ -55,7 +57,38 @@ redis_hashes=$(( (after - before) / hashes ))
 echo "redis.hashes.bytes_per_hash	$redis_hashes	B"
 stop_redis
 
+# Lists: one queue of LIST_ELEMENTS 9-byte elements, then LIST_ELEMENTS/10
+# lists of ten 10-byte elements (cairn-bench lists).
+start_redis
+before=$(rss_of "$redis_pid")
+python3 - "$list_elements" <<'PY' | redis-cli -p "$port" --pipe >/dev/null
+import sys
+n = int(sys.argv[1]); out = sys.stdout
+for i in range(n):
+    out.write("*3\r\n$5\r\nRPUSH\r\n$5\r\nqueue\r\n$9\r\nv%08d\r\n" % i)
+PY
+after=$(rss_of "$redis_pid")
+redis_queue=$(python3 -c "print(($after - $before) / $list_elements)")
+echo "redis.lists.queue_bytes_per_element	$redis_queue	B"
+redis-cli -p "$port" del queue >/dev/null
+before=$(rss_of "$redis_pid")
+python3 - "$list_elements" <<'PY' | redis-cli -p "$port" --pipe >/dev/null
+import sys
+n = max(1, int(sys.argv[1]) // 10); value = "v" * 10; out = sys.stdout
+for i in range(n):
+    key = "list:%08d" % i
+    for _ in range(10):
+        out.write("*3\r\n$5\r\nRPUSH\r\n$%d\r\n%s\r\n$10\r\n%s\r\n" % (len(key), key, value))
+PY
+after=$(rss_of "$redis_pid")
+redis_small=$(( (after - before) / (list_elements / 10) ))
+echo "redis.lists.small_bytes_per_list	$redis_small	B"
+stop_redis
+
 cairn_strings=$(awk '$1=="strings.bytes_per_key" {print $2}' /tmp/cairn-bench-strings.tsv)
 cairn_hashes=$(awk '$1=="hashes.bytes_per_hash" {print $2}' /tmp/cairn-bench-hashes.tsv)
 echo "== ratios (cairn / redis; lower is better for memory)"
+cairn_queue=$(awk '$1=="lists.queue_bytes_per_element" {print $2}' /tmp/cairn-bench-lists.tsv)
+cairn_small=$(awk '$1=="lists.small_bytes_per_list" {print $2}' /tmp/cairn-bench-lists.tsv)
 python3 -c "print('memory per string key: %.2f' % ($cairn_strings / $redis_strings)); print('memory per hash: %.2f' % ($cairn_hashes / $redis_hashes))"
+python3 -c "print('memory per queue element: %.2f' % ($cairn_queue / $redis_queue)); print('memory per small list: %.2f' % ($cairn_small / $redis_small))"

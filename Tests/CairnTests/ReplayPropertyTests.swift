@@ -50,7 +50,7 @@ import Testing
 
 /// A generator of random commands over a small keyspace, so commands collide.
 enum Workload {
-    static let keys = ["k0", "k1", "k2", "k3", "k4", "k5", "h0", "h1", "b0", "{bin}\0\r\n"]
+    static let keys = ["k0", "k1", "k2", "k3", "k4", "k5", "h0", "h1", "b0", "l0", "l1", "{bin}\0\r\n"]
     static let fields = ["f0", "f1", "f2", "f3", "", "f\0x"]
     static let values = ["", "v", "0", "1", "-7", "12345678901234", "9223372036854775807", "3.5", "1e3",
                          "value-longer-than-fourteen-bytes", "\0\r\n", String(repeating: "x", count: 70)]
@@ -65,7 +65,7 @@ enum Workload {
         func future() -> String { String(now + Int64.random(in: -2000...8000, using: &random)) }
 
         let argv: [String]
-        switch Int.random(in: 0..<44, using: &random) {
+        switch Int.random(in: 0..<56, using: &random) {
         case 0: argv = ["SET", key(), value()]
         case 1: argv = ["SET", key(), value(), "PX", String(Int.random(in: 1...6000, using: &random))]
         case 2: argv = ["SET", key(), value(), pick(["NX", "XX", "KEEPTTL", "GET"])]
@@ -109,6 +109,18 @@ enum Workload {
         case 40: argv = ["GETSET", key(), value()]
         case 41: argv = ["SETNX", key(), value()]
         case 42: argv = ["EXPIREAT", key(), String(now / 1000 + Int64.random(in: -2...6, using: &random))]
+        case 43: argv = [pick(["LPUSH", "RPUSH", "LPUSHX", "RPUSHX"]), key(), value(), value()]
+        case 44: argv = [pick(["LPOP", "RPOP"]), key()] + (Bool.random(using: &random) ? [] : [String(Int.random(in: 0...3, using: &random))])
+        case 45: argv = ["LSET", key(), small(), value()]
+        case 46: argv = ["LINSERT", key(), pick(["BEFORE", "AFTER"]), value(), value()]
+        case 47: argv = ["LREM", key(), String(Int.random(in: -2...2, using: &random)), value()]
+        case 48: argv = ["LTRIM", key(), String(Int.random(in: -4...4, using: &random)), String(Int.random(in: -4...4, using: &random))]
+        case 49: argv = ["LMOVE", key(), key(), pick(["LEFT", "RIGHT"]), pick(["LEFT", "RIGHT"])]
+        case 50: argv = ["RPOPLPUSH", key(), key()]
+        case 51: argv = ["LMPOP", "2", key(), key(), pick(["LEFT", "RIGHT"]), "COUNT", String(Int.random(in: 1...3, using: &random))]
+        case 52: argv = ["RPUSH", pick(["l0", "l1"])] + (0..<Int.random(in: 1...8, using: &random)).map { _ in value() }
+        case 53: argv = ["LRANGE", key(), "0", "-1"]
+        case 54: argv = ["LPOS", key(), value(), "RANK", pick(["1", "-1", "2"])]
         default: argv = ["SCAN", "0", "COUNT", "100"]
         }
         return argv.map { Array($0.utf8) }

@@ -67,6 +67,15 @@ struct CommandContext {
         }
     }
 
+    /// The list at `key`, nil if missing, WRONGTYPE if another type.
+    func list(_ key: ByteString) throws(CommandError) -> ListObject? {
+        switch lookup(key) {
+        case nil: return nil
+        case .list(let list): return list
+        default: throw .wrongType
+        }
+    }
+
     /// Stores `value` at `key`, dropping its TTL unless `keepTTL`.
     func set(_ key: ByteString, _ value: Value, keepTTL: Bool = false) {
         keyspace.set(database, key, value, keepTTL: keepTTL)

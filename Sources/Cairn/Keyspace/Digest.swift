@@ -44,6 +44,14 @@ enum Digest {
                 }
                 item.combine(fields.high)
                 item.combine(fields.low)
+            case .list(let list):
+                // Ordered: the elements are hashed in sequence.
+                item.combine(3)
+                item.combine(UInt64(list.count))
+                list.forEach(in: 0..<list.count) { _, element in
+                    item.combine(element)
+                    return true
+                }
             }
             item.combine(UInt64(bitPattern: database.expires[key] ?? -1))
             total.add(item.finalize())

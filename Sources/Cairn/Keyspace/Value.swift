@@ -8,12 +8,14 @@
 enum Value {
     case string(ByteString)
     case hash(HashObject)
+    case list(ListObject)
 
     /// The name `TYPE` reports.
     var typeName: String {
         switch self {
         case .string: return "string"
         case .hash: return "hash"
+        case .list: return "list"
         }
     }
 
@@ -23,6 +25,7 @@ enum Value {
         switch self {
         case .string: return self
         case .hash(let hash): return .hash(hash.copy())
+        case .list(let list): return .list(list.copy())
         }
     }
 
@@ -35,6 +38,9 @@ enum Value {
             return string.count <= 44 ? "embstr" : "raw"
         case .hash(let hash):
             return hash.isCompact ? "listpack" : "hashtable"
+        case .list:
+            // Redis 7.0 has one list encoding (listpack lists came in 7.2).
+            return "quicklist"
         }
     }
 }

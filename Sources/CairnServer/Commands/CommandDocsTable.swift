@@ -189,6 +189,57 @@ extension CommandDocs {
         Arg("idx", "pure-token", token: "IDX", flags: ["optional"]),
         Arg("len", "integer", token: "MINMATCHLEN", flags: ["optional"]),
         Arg("withmatchlen", "pure-token", token: "WITHMATCHLEN", flags: ["optional"])]),
+    CommandDocs("lindex", summary: "Get an element from a list by its index", since: "1.0.0", group: "list", complexity: "O(N) where N is the number of elements to traverse to get to the element at index. This makes asking for the first or the last element of the list O(1).", aclCategories: ["list"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("index", "integer")]),
+    CommandDocs("linsert", summary: "Insert an element before or after another element in a list", since: "2.2.0", group: "list", complexity: "O(N) where N is the number of elements to traverse before seeing the value pivot. This means that inserting somewhere on the left end on the list (head) can be considered O(1) and inserting somewhere on the right end (tail) is O(N).", aclCategories: ["list"], keySpecs: [KeySpec(["RW", "insert"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("where", "oneof", arguments: [Arg("before", "pure-token", token: "BEFORE"), Arg("after", "pure-token", token: "AFTER")]),
+        Arg("pivot", "string"),
+        Arg("element", "string")]),
+    CommandDocs("llen", summary: "Get the length of a list", since: "1.0.0", group: "list", complexity: "O(1)", aclCategories: ["list"], keySpecs: [KeySpec(["RO"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0)]),
+    CommandDocs("lmove", summary: "Pop an element from a list, push it to another list and return it", since: "6.2.0", group: "list", complexity: "O(1)", aclCategories: ["list"], keySpecs: [KeySpec(["RW", "access", "delete"], .index(1), .range(0, 1, 0)), KeySpec(["RW", "insert"], .index(2), .range(0, 1, 0))], arguments: [
+        Arg("source", "key", keySpec: 0),
+        Arg("destination", "key", keySpec: 1),
+        Arg("wherefrom", "oneof", arguments: [Arg("left", "pure-token", token: "LEFT"), Arg("right", "pure-token", token: "RIGHT")]),
+        Arg("whereto", "oneof", arguments: [Arg("left", "pure-token", token: "LEFT"), Arg("right", "pure-token", token: "RIGHT")])]),
+    CommandDocs("lmpop", summary: "Pop elements from a list", since: "7.0.0", group: "list", complexity: "O(N+M) where N is the number of provided keys and M is the number of elements returned.", aclCategories: ["list"], keySpecs: [KeySpec(["RW", "access", "delete"], .index(1), .keyNumber(0, 1, 1))], arguments: [
+        Arg("numkeys", "integer"),
+        Arg("key", "key", keySpec: 0, flags: ["multiple"]),
+        Arg("where", "oneof", arguments: [Arg("left", "pure-token", token: "LEFT"), Arg("right", "pure-token", token: "RIGHT")]),
+        Arg("count", "integer", token: "COUNT", flags: ["optional"])]),
+    CommandDocs("lpop", summary: "Remove and get the first elements in a list", since: "1.0.0", group: "list", complexity: "O(N) where N is the number of elements returned", history: [("6.2.0", "Added the `count` argument.")], aclCategories: ["list"], keySpecs: [KeySpec(["RW", "access", "delete"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("count", "integer", since: "6.2.0", flags: ["optional"])]),
+    CommandDocs("lpos", summary: "Return the index of matching elements on a list", since: "6.0.6", group: "list", complexity: "O(N) where N is the number of elements in the list, for the average case. When searching for elements near the head or the tail of the list, or when the MAXLEN option is provided, the command may run in constant time.", aclCategories: ["list"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("element", "string"),
+        Arg("rank", "integer", token: "RANK", flags: ["optional"]),
+        Arg("num-matches", "integer", token: "COUNT", flags: ["optional"]),
+        Arg("len", "integer", token: "MAXLEN", flags: ["optional"])]),
+    CommandDocs("lpush", summary: "Prepend one or multiple elements to a list", since: "1.0.0", group: "list", complexity: "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", history: [("2.4.0", "Accepts multiple `element` arguments.")], aclCategories: ["list"], keySpecs: [KeySpec(["RW", "insert"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("element", "string", flags: ["multiple"])]),
+    CommandDocs("lpushx", summary: "Prepend an element to a list, only if the list exists", since: "2.2.0", group: "list", complexity: "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", history: [("4.0.0", "Accepts multiple `element` arguments.")], aclCategories: ["list"], keySpecs: [KeySpec(["RW", "insert"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("element", "string", flags: ["multiple"])]),
+    CommandDocs("lrange", summary: "Get a range of elements from a list", since: "1.0.0", group: "list", complexity: "O(S+N) where S is the distance of start offset from HEAD for small lists, from nearest end (HEAD or TAIL) for large lists; and N is the number of elements in the specified range.", aclCategories: ["list"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("start", "integer"),
+        Arg("stop", "integer")]),
+    CommandDocs("lrem", summary: "Remove elements from a list", since: "1.0.0", group: "list", complexity: "O(N+M) where N is the length of the list and M is the number of elements removed.", aclCategories: ["list"], keySpecs: [KeySpec(["RW", "delete"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("count", "integer"),
+        Arg("element", "string")]),
+    CommandDocs("lset", summary: "Set the value of an element in a list by its index", since: "1.0.0", group: "list", complexity: "O(N) where N is the length of the list. Setting either the first or the last element of the list is O(1).", aclCategories: ["list"], keySpecs: [KeySpec(["RW", "update"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("index", "integer"),
+        Arg("element", "string")]),
+    CommandDocs("ltrim", summary: "Trim a list to the specified range", since: "1.0.0", group: "list", complexity: "O(N) where N is the number of elements to be removed by the operation.", aclCategories: ["list"], keySpecs: [KeySpec(["RW", "delete"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("start", "integer"),
+        Arg("stop", "integer")]),
     CommandDocs("mget", summary: "Get the values of all the given keys", since: "1.0.0", group: "string", complexity: "O(N) where N is the number of keys to retrieve.", aclCategories: ["string"], tips: ["request_policy:multi_shard"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(-1, 1, 0))], arguments: [
         Arg("key", "key", keySpec: 0, flags: ["multiple"])]),
     CommandDocs("monitor", summary: "Listen for all requests received by the server in real time", since: "1.0.0", group: "server"),
@@ -253,6 +304,18 @@ extension CommandDocs {
         Arg("key", "key", keySpec: 0),
         Arg("newkey", "key", keySpec: 1)]),
     CommandDocs("reset", summary: "Reset the connection", since: "6.2.0", group: "connection", complexity: "O(1)", aclCategories: ["connection"]),
+    CommandDocs("rpop", summary: "Remove and get the last elements in a list", since: "1.0.0", group: "list", complexity: "O(N) where N is the number of elements returned", history: [("6.2.0", "Added the `count` argument.")], aclCategories: ["list"], keySpecs: [KeySpec(["RW", "access", "delete"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("count", "integer", since: "6.2.0", flags: ["optional"])]),
+    CommandDocs("rpoplpush", summary: "Remove the last element in a list, prepend it to another list and return it", since: "1.2.0", group: "list", complexity: "O(1)", docFlags: ["deprecated"], deprecatedSince: "6.2.0", replacedBy: "`LMOVE` with the `RIGHT` and `LEFT` arguments", aclCategories: ["list"], keySpecs: [KeySpec(["RW", "access", "delete"], .index(1), .range(0, 1, 0)), KeySpec(["RW", "insert"], .index(2), .range(0, 1, 0))], arguments: [
+        Arg("source", "key", keySpec: 0),
+        Arg("destination", "key", keySpec: 1)]),
+    CommandDocs("rpush", summary: "Append one or multiple elements to a list", since: "1.0.0", group: "list", complexity: "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", history: [("2.4.0", "Accepts multiple `element` arguments.")], aclCategories: ["list"], keySpecs: [KeySpec(["RW", "insert"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("element", "string", flags: ["multiple"])]),
+    CommandDocs("rpushx", summary: "Append an element to a list, only if the list exists", since: "2.2.0", group: "list", complexity: "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", history: [("4.0.0", "Accepts multiple `element` arguments.")], aclCategories: ["list"], keySpecs: [KeySpec(["RW", "insert"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("element", "string", flags: ["multiple"])]),
     CommandDocs("save", summary: "Synchronously save the dataset to disk", since: "1.0.0", group: "server", complexity: "O(N) where N is the total number of keys in all databases"),
     CommandDocs("scan", summary: "Incrementally iterate the keys space", since: "2.8.0", group: "generic", complexity: "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.", history: [("6.0.0", "Added the `TYPE` subcommand.")], aclCategories: ["keyspace"], tips: ["nondeterministic_output", "request_policy:special"], arguments: [
         Arg("cursor", "integer"),
