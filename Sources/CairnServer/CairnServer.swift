@@ -108,6 +108,7 @@ public final class CairnServer: Sendable {
             }
         }
         let server = CairnServer(context: context, group: group, listeners: listeners, logger: logger, recovery: report)
+        context.boundPort.store(server.port, ordering: .relaxed)
         context.shutdownHandler.withLock { $0 = { [weak server] in server?.shutdown() } }
         logger.notice("Ready to accept connections tcp on port \(server.port)")
         return server

@@ -12,9 +12,12 @@ struct ServerCommands {
     let client: ClientState
 
     /// PING [message] (pingCommand): a subscribed RESP2 client gets
-    /// `["pong", message]`; subscriptions arrive with the pub/sub registry.
+    /// `["pong", message or ""]`.
     func ping(_ argv: [Bytes]) -> Reply {
         if argv.count > 2 { return .error(ServerError.wrongArity("ping").line) }
+        if client.protocolVersion == .resp2 && context.pubsub.registry.subscriptionCount(of: client.id) > 0 {
+            return .array([.bulk(text("pong")), .bulk(argv.count == 1 ? [] : argv[1])])
+        }
         return argv.count == 1 ? .simple("PONG") : .bulk(argv[1])
     }
 
@@ -90,6 +93,7 @@ struct ServerCommands {
     func reset() -> Reply {
         let processor = CommandProcessor(context: context, store: store, client: client)
         processor.discardTransaction()
+        context.pubsub.registry.unsubscribeAll(client.id)
         client.session = Session()
         client.name = nil
         client.replyMode = .on
@@ -166,7 +170,7 @@ struct ServerCommands {
     /// new one applies from the next start. `requirepass`, `timeout`,
     /// `maxclients` and `protected-mode` apply at once.
     func config(_ argv: [Bytes]) -> Reply {
-        if let error = ServerCommands.checkSubcommand(argv, ["get": -3, "set": -4, "resetstat": 2]) { return error }
+        if let error = ServerCommands.checkImplemented(argv, ["get", "set", "resetstat"]) { return error }
         let strings = argv.map { String(decoding: $0, as: UTF8.self) }
         if argv[1].is("get") {
             let pairs = context.config.get(patterns: Array(strings.dropFirst(2)))
@@ -184,7 +188,8 @@ struct ServerCommands {
             }
             return .simple("OK")
         }
-        return .simple("OK")  // RESETSTAT: Cairn keeps no statistics yet
+        context.stats.reset()  // RESETSTAT
+        return .simple("OK")
     }
 }
 
