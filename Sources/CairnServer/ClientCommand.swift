@@ -6,6 +6,7 @@ import CairnRESP
 /// client and `TYPE replica|master|pubsub` none.
 extension ServerCommands {
     func client(_ argv: [Bytes]) -> Reply {
+        if argv[1].is("help") && argv.count == 2 { return ServerCommands.clientHelp }
         if let error = ServerCommands.checkImplemented(argv, ServerCommands.clientSubcommands) { return error }
         let count = argv.count
         let sub = argv[1]

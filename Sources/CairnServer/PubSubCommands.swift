@@ -88,22 +88,4 @@ extension ServerCommands {
         if sub.is("numpat") && argv.count == 2 { return .integer(Int64(registry.patternCount)) }
         return .error(ServerError.subcommandSyntax(argv).line)
     }
-
-    /// pubsubCommand's help through addReplyHelp, verbatim.
-    static let pubsubHelp: Reply = .array([
-        "PUBSUB <subcommand> [<arg> [value] [opt] ...]. Subcommands are:",
-        "CHANNELS [<pattern>]",
-        "    Return the currently active channels matching a <pattern> (default: '*').",
-        "NUMPAT",
-        "    Return number of subscriptions to patterns.",
-        "NUMSUB [<channel> ...]",
-        "    Return the number of subscribers for the specified channels, excluding",
-        "    pattern subscriptions(default: no channels).",
-        "SHARDCHANNELS [<pattern>]",
-        "    Return the currently active shard level channels matching a <pattern> (default: '*').",
-        "SHARDNUMSUB [<shardchannel> ...]",
-        "    Return the number of subscribers for the specified shard level channel(s)",
-        "HELP",
-        "    Print this help.",
-    ].map { Reply.simple($0) })
 }

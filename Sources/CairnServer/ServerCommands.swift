@@ -170,6 +170,7 @@ struct ServerCommands {
     /// new one applies from the next start. `requirepass`, `timeout`,
     /// `maxclients` and `protected-mode` apply at once.
     func config(_ argv: [Bytes]) -> Reply {
+        if argv[1].is("help") && argv.count == 2 { return ServerCommands.configHelp }
         if let error = ServerCommands.checkImplemented(argv, ["get", "set", "resetstat"]) { return error }
         let strings = argv.map { String(decoding: $0, as: UTF8.self) }
         if argv[1].is("get") {
