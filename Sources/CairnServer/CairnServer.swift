@@ -78,6 +78,7 @@ public final class CairnServer: Sendable {
             \(report.bytesDropped > 0 ? ", \(report.bytesDropped) bytes of torn tail dropped" : "")
             """)
         let executor = EngineExecutor(store: store)
+        executor.startCron()
         let context = ServerContext(configuration: configuration, executor: executor)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let bootstrap = ServerBootstrap(group: group)

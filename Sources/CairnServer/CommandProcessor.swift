@@ -48,8 +48,11 @@ struct CommandProcessor {
             let skipped = client.replyMode == .skipNext
             if skipped { client.replyMode = .on }
             let outcome = process(argv)
-            if skipped || client.replyMode != .on { continue }
+            let silenced = skipped || client.replyMode != .on
             for (index, reply) in outcome.replies.enumerated() {
+                // Pub/sub confirmations and messages are written even under
+                // CLIENT REPLY OFF/SKIP (prepareClientToWrite's CLIENT_PUSHING).
+                if silenced, case .push = reply {} else if silenced { continue }
                 // The token belongs to the command's last reply (pushes come first).
                 let last = index == outcome.replies.count - 1
                 out.add(reply, token: last ? outcome.token : nil, version: client.protocolVersion)

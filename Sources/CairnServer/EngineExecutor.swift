@@ -18,6 +18,7 @@ final class EngineExecutor: @unchecked Sendable {
     private let queue = DispatchQueue(label: "cairn.engine", qos: .userInitiated)
     private let store: DurableEngine
     private var closed = false
+    private var cron: DispatchSourceTimer?
     /// The log thread; Sendable, used from event loops to wait for tokens.
     let log: GroupCommitLog
 
@@ -31,12 +32,27 @@ final class EngineExecutor: @unchecked Sendable {
         queue.async { work(self.store) }
     }
 
+    /// serverCron's databasesCron at `hz` 10: an active expiry cycle every
+    /// 100 ms on the executor, so keys nobody reads still expire (their
+    /// DELs go to the log like any write).
+    func startCron() {
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.schedule(deadline: .now() + .milliseconds(100), repeating: .milliseconds(100))
+        timer.setEventHandler { [self] in
+            guard !closed else { return }
+            _ = try? store.activeExpireCycle()
+        }
+        timer.resume()
+        cron = timer
+    }
+
     /// Closes the engine after every command queued so far (syncs the log).
     /// Commands queued later get the engine's `closed` error.
     func close(_ done: @escaping @Sendable (StorageError?) -> Void) {
         queue.async {
             guard !self.closed else { return done(nil) }
             self.closed = true
+            self.cron?.cancel()
             do throws(StorageError) {
                 try self.store.close()
                 done(nil)

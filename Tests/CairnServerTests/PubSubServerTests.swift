@@ -107,6 +107,21 @@ import Glibc
         #expect(publisher.request("PUBLISH", "c", "x") == ":0\r\n")
     }
 
+    /// Confirmations and messages are pushes: CLIENT REPLY OFF does not
+    /// silence them (prepareClientToWrite's CLIENT_PUSHING).
+    @Test func pushesIgnoreClientReplyOff() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let subscriber = try server.client()
+        let publisher = try server.client()
+        subscriber.send(TestClient.encode(["CLIENT", "REPLY", "OFF"]) + TestClient.encode(["SUBSCRIBE", "c"]))
+        #expect(subscriber.reply() == "*3\r\n$9\r\nsubscribe\r\n$1\r\nc\r\n:1\r\n")
+        #expect(publisher.request("PUBLISH", "c", "m") == ":1\r\n")
+        #expect(subscriber.reply() == Self.message("c", "m"))
+        subscriber.send(TestClient.encode(["PING"]) + TestClient.encode(["UNSUBSCRIBE"]))
+        #expect(subscriber.reply() == "*3\r\n$11\r\nunsubscribe\r\n$1\r\nc\r\n:0\r\n")
+    }
+
     @Test func subscribedClientsAreNotTimedOut() throws {
         let server = try TestServer(extra: "timeout 1\n")
         defer { server.stop() }

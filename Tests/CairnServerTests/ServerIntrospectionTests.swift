@@ -100,6 +100,20 @@ import Glibc
         #expect(after.components(separatedBy: "cmdstat_").count == 2)
     }
 
+    /// serverCron's active expiry: a key nobody reads still goes.
+    @Test func keysExpireWithoutBeingRead() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let client = try server.client()
+        #expect(client.request("SET", "k", "v", "PX", "50") == "+OK\r\n")
+        var gone = false
+        for _ in 0..<50 where !gone {
+            usleep(20_000)
+            gone = client.request("INFO", "keyspace") == "$12\r\n# Keyspace\r\n\r\n"
+        }
+        #expect(gone)
+    }
+
     @Test func transactionsCountEachQueuedCommand() throws {
         let server = try TestServer()
         defer { server.stop() }
