@@ -155,6 +155,8 @@ struct CommandProcessor {
         case .debug: return commands.debug(argv)
         case .command: return CommandIntrospection.shared.reply(to: argv)
         case .info: return commands.info(argv)
+        case .save: return commands.save()
+        case .lastsave: return .integer(context.startedAt)
         case .pubsub: return commands.pubsubQuery(argv)
         case .subscribe, .unsubscribe, .psubscribe, .punsubscribe, .publish, .shutdown:
             return .null  // answered by `runServerCommand`

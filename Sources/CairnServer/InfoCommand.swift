@@ -47,7 +47,8 @@ extension ServerCommands {
         // Persistence: the write-ahead log is the AOF.
         s.changesSinceLastSave = stats.changes
         s.lastSaveTime = context.startedAt
-        s.aofLastWriteOK = !stats.logFailed.load(ordering: .relaxed)
+        let writerFailed = if case .failed = store.writer.state { true } else { false }
+        s.aofLastWriteOK = !stats.logFailed.load(ordering: .relaxed) && !writerFailed
         // Stats
         s.totalConnectionsReceived = stats.connectionsReceived.load(ordering: .relaxed)
         s.rejectedConnections = stats.rejectedConnections.load(ordering: .relaxed)

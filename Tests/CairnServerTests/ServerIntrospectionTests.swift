@@ -100,6 +100,18 @@ import Glibc
         #expect(after.components(separatedBy: "cmdstat_").count == 2)
     }
 
+    @Test func saveWaitsForTheLogAndIsRefusedInMulti() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let client = try server.client()
+        #expect(client.request("SET", "k", "v") == "+OK\r\n")
+        #expect(client.request("SAVE") == "+OK\r\n")
+        #expect(client.request("LASTSAVE").hasPrefix(":"))
+        #expect(client.request("MULTI") == "+OK\r\n")
+        #expect(client.request("SAVE") == "-ERR Command not allowed inside a transaction\r\n")
+        #expect(client.request("EXEC") == "-EXECABORT Transaction discarded because of previous errors.\r\n")
+    }
+
     /// serverCron's active expiry: a key nobody reads still goes.
     @Test func keysExpireWithoutBeingRead() throws {
         let server = try TestServer()
