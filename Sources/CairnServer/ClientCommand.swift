@@ -2,8 +2,8 @@ import Cairn
 import CairnRESP
 
 /// CLIENT subcommands (networking.c clientCommand, 7.0.15). Cairn has no
-/// replicas, pub/sub type or tracking yet, so `TYPE normal` matches every
-/// client and `TYPE replica|master|pubsub` none.
+/// replicas or tracking: `TYPE pubsub` matches the clients with a
+/// subscription, `TYPE normal` the others, `TYPE replica|master` none.
 extension ServerCommands {
     func client(_ argv: [Bytes]) -> Reply {
         if argv[1].is("help") && argv.count == 2 { return ServerCommands.clientHelp }
@@ -61,10 +61,10 @@ extension ServerCommands {
     private func list(_ argv: [Bytes]) -> Reply {
         var clients = context.registry.all
         if argv.count == 4 && argv[2].is("type") {
-            guard let normal = clientType(argv[3]) else {
+            guard let kind = clientType(argv[3]) else {
                 return .error("ERR Unknown client type '\(String(decoding: argv[3], as: UTF8.self))'")
             }
-            if !normal { clients = [] }
+            clients = clients.filter { self.kind(of: $0) == kind }
         } else if argv.count > 3 && argv[2].is("id") {
             var ids: Set<UInt64> = []
             for argument in argv.dropFirst(3) {
@@ -81,17 +81,26 @@ extension ServerCommands {
         return .verbatim(format: "txt", text: text(lines))
     }
 
-    /// true for `normal`, false for the other types Redis knows, nil otherwise.
-    private func clientType(_ name: Bytes) -> Bool? {
-        if name.is("normal") { return true }
-        if ["slave", "replica", "master", "pubsub"].contains(where: { name.is($0) }) { return false }
+    /// getClientType's types; Cairn's clients are only ever normal or pubsub.
+    enum ClientKind { case normal, pubsub, replication }
+
+    /// The type a CLIENT LIST/KILL `TYPE` names; nil for an unknown name.
+    private func clientType(_ name: Bytes) -> ClientKind? {
+        if name.is("normal") { return .normal }
+        if name.is("pubsub") { return .pubsub }
+        if ["slave", "replica", "master"].contains(where: { name.is($0) }) { return .replication }
         return nil
+    }
+
+    /// getClientType: a client with a subscription (CLIENT_PUBSUB) is pubsub.
+    private func kind(of other: ClientState) -> ClientKind {
+        context.pubsub.registry.subscriptionCount(of: other.id) > 0 ? .pubsub : .normal
     }
 
     /// CLIENT KILL addr | CLIENT KILL [ID id] [ADDR ip:port] [LADDR ip:port]
     /// [TYPE type] [USER name] [SKIPME yes|no].
     private func kill(_ argv: [Bytes]) -> Reply {
-        var address: String?, localAddress: String?, id: UInt64?, normalOnly: Bool?
+        var address: String?, localAddress: String?, id: UInt64?, kind: ClientKind?
         var skipMe = true
         if argv.count == 3 {
             address = String(decoding: argv[2], as: UTF8.self)
@@ -107,8 +116,8 @@ extension ServerCommands {
                     guard parsed >= 1 else { return .error("ERR client-id should be greater than 0") }
                     id = UInt64(parsed)
                 } else if option.is("type") {
-                    guard let normal = clientType(value) else { return .error("ERR Unknown client type '\(valueText)'") }
-                    normalOnly = normal
+                    guard let named = clientType(value) else { return .error("ERR Unknown client type '\(valueText)'") }
+                    kind = named
                 } else if option.is("addr") {
                     address = valueText
                 } else if option.is("laddr") {
@@ -132,7 +141,7 @@ extension ServerCommands {
             if let address, other.remoteAddress != address { continue }
             if let localAddress, other.localAddress != localAddress { continue }
             if let id, other.id != id { continue }
-            if normalOnly == false { continue }
+            if let kind, self.kind(of: other) != kind { continue }
             if other === client && skipMe { continue }
             if other === client {
                 client.closing = true  // after this reply, as CLOSE_AFTER_REPLY

@@ -122,6 +122,21 @@ import Glibc
         #expect(subscriber.reply() == "*3\r\n$11\r\nunsubscribe\r\n$1\r\nc\r\n:0\r\n")
     }
 
+    @Test func clientListAndKillKnowPubsubClients() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let subscriber = try server.client()
+        let other = try server.client()
+        subscriber.send(TestClient.encode(["SUBSCRIBE", "a", "b"]) + TestClient.encode(["PSUBSCRIBE", "p*"]))
+        for _ in 0..<3 { #expect(subscriber.reply().hasPrefix("*3\r\n")) }
+        let list = other.request("CLIENT", "LIST", "TYPE", "pubsub")
+        #expect(list.contains(" flags=P db=0 sub=2 psub=1 ssub=0 "))
+        #expect(list.components(separatedBy: "id=").count == 2)  // one client
+        #expect(!other.request("CLIENT", "LIST", "TYPE", "normal").contains("flags=P"))
+        #expect(other.request("CLIENT", "KILL", "TYPE", "pubsub") == ":1\r\n")
+        #expect(subscriber.isClosed())
+    }
+
     @Test func subscribedClientsAreNotTimedOut() throws {
         let server = try TestServer(extra: "timeout 1\n")
         defer { server.stop() }
