@@ -52,7 +52,8 @@ struct CommandProcessor {
             for (index, reply) in outcome.replies.enumerated() {
                 // Pub/sub confirmations and messages are written even under
                 // CLIENT REPLY OFF/SKIP (prepareClientToWrite's CLIENT_PUSHING).
-                if silenced, case .push = reply {} else if silenced { continue }
+                let isPush = if case .push = reply { true } else { false }
+                if silenced && !isPush { continue }
                 // The token belongs to the command's last reply (pushes come first).
                 let last = index == outcome.replies.count - 1
                 out.add(reply, token: last ? outcome.token : nil, version: client.protocolVersion)
