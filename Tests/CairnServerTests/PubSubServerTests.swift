@@ -1,3 +1,4 @@
+import Cairn
 import Testing
 @testable import CairnServer
 #if canImport(Glibc)
@@ -120,6 +121,35 @@ import Glibc
         #expect(subscriber.reply() == Self.message("c", "m"))
         subscriber.send(TestClient.encode(["PING"]) + TestClient.encode(["UNSUBSCRIBE"]))
         #expect(subscriber.reply() == "*3\r\n$11\r\nunsubscribe\r\n$1\r\nc\r\n:0\r\n")
+    }
+
+    /// A message published after the subscriber's SET ran comes after the
+    /// SET's reply, even while that reply waits for its log sync (Redis's
+    /// output-buffer order).
+    @Test func messagesWaitBehindTheSubscribersEarlierReplies() throws {
+        let disk = HeldSyncFileIO(PosixFileIO())
+        let server = try TestServer(fileIO: disk)
+        defer {
+            disk.release()
+            server.stop()
+        }
+        let subscriber = try server.client()
+        let publisher = try server.client()
+        #expect(subscriber.request("HELLO", "3").hasPrefix("%7\r\n"))
+        #expect(subscriber.request("SUBSCRIBE", "c") == ">3\r\n$9\r\nsubscribe\r\n$1\r\nc\r\n:1\r\n")
+        disk.hold()
+        subscriber.send(TestClient.encode(["SET", "k", "v"]))
+        // The SET has run (its reply waits for the held sync) once INFO counts it.
+        var ran = false
+        for _ in 0..<100 where !ran {
+            ran = publisher.request("INFO", "commandstats").contains("cmdstat_set:calls=1,")
+            if !ran { usleep(10_000) }
+        }
+        #expect(ran)
+        #expect(publisher.request("PUBLISH", "c", "after") == ":1\r\n")
+        disk.release()
+        #expect(subscriber.reply() == "+OK\r\n")
+        #expect(subscriber.reply() == Self.message("c", "after", push: true))
     }
 
     @Test func clientListAndKillKnowPubsubClients() throws {
