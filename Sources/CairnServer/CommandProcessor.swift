@@ -49,14 +49,17 @@ struct CommandProcessor {
             if skipped { client.replyMode = .on }
             let outcome = process(argv)
             let silenced = skipped || client.replyMode != .on
+            if let count = outcome.arrayHeader { out.addArrayHeader(count: count, version: client.protocolVersion) }
             for (index, reply) in outcome.replies.enumerated() {
                 // Pub/sub confirmations and messages are written even under
                 // CLIENT REPLY OFF/SKIP (prepareClientToWrite's CLIENT_PUSHING).
                 let isPush = if case .push = reply { true } else { false }
                 if silenced && !isPush { continue }
-                // The token belongs to the command's last reply (pushes come first).
-                let last = index == outcome.replies.count - 1
-                out.add(reply, token: last ? outcome.token : nil, version: client.protocolVersion)
+                // The token belongs to the command's last reply (pushes come
+                // first), or to each element of a headed EXEC reply, so a
+                // failed sync turns every one into an error, never success.
+                let tokened = outcome.arrayHeader != nil || index == outcome.replies.count - 1
+                out.add(reply, token: tokened ? outcome.token : nil, version: client.protocolVersion)
             }
         }
         client.lastExecutedBatch = id
@@ -71,6 +74,10 @@ struct CommandProcessor {
     struct Outcome {
         var replies: [Reply]
         var token: DurabilityToken? = nil
+        /// EXEC whose queued commands answered other than once each: an
+        /// array header counting the commands, then every reply as is (what
+        /// Redis writes; `replies` then holds them all).
+        var arrayHeader: Int? = nil
     }
 
     /// One request: processCommand's checks in Redis's order (existence and
@@ -263,18 +270,16 @@ extension CommandProcessor {
                 context.stats.recordCall(command.spec.name, duration: .zero, replies: [reply])
             }
         }
+        var answers = replies.map { [$0] }
         for (index, server) in serverPositions {
-            let reply = server == .exec ? Reply.error("ERR EXEC without MULTI")
-                : runServerCommandInExec(server, queued[index])
-            replies.insert(reply, at: index)
+            let answer = server == .exec ? [Reply.error("ERR EXEC without MULTI")] : process(queued[index]).replies
+            answers.insert(answer, at: index)
         }
-        return Outcome(replies: [.array(replies)], token: token)
-    }
-
-    /// A queued server command's reply inside EXEC's array. Deviation: a
-    /// queued (UN)SUBSCRIBE of several channels keeps only its last reply
-    /// there, where Redis writes all of them into EXEC's reply.
-    private func runServerCommandInExec(_ command: ServerCommand, _ argv: [Bytes]) -> Reply {
-        process(argv).replies.last ?? .null
+        if answers.allSatisfy({ $0.count == 1 }) {
+            return Outcome(replies: [.array(answers.map { $0[0] })], token: token)
+        }
+        // (UN)SUBSCRIBE of several channels, SHUTDOWN: Redis's EXEC header
+        // counts commands, not replies.
+        return Outcome(replies: answers.flatMap { $0 }, token: token, arrayHeader: queued.count)
     }
 }

@@ -120,6 +120,12 @@ struct ReplyCollector {
         }
     }
 
+    /// An array header alone (EXEC's, when its elements are written one by one).
+    mutating func addArrayHeader(count: Int, version: RESPVersion) {
+        writer.version = version
+        writer.arrayHeader(count: count)
+    }
+
     /// Ends the untokened run written so far.
     private mutating func cut() {
         guard !writer.buffer.isEmpty else { return }

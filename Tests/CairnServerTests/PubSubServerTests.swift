@@ -97,6 +97,16 @@ import Glibc
         #expect(publisher.request("SET", "k", "v") == "+QUEUED\r\n")
         #expect(publisher.request("EXEC") == "*2\r\n:1\r\n+OK\r\n")
         #expect(subscriber?.reply() == Self.message("c", "x"))
+        // SUBSCRIBE of two channels inside MULTI: EXEC's header counts the
+        // commands, the confirmations follow as they are (Redis's bytes).
+        #expect(publisher.request("MULTI") == "+OK\r\n")
+        #expect(publisher.request("SUBSCRIBE", "x", "y") == "+QUEUED\r\n")
+        #expect(publisher.request("PING") == "+QUEUED\r\n")
+        publisher.send(TestClient.encode(["EXEC"]))
+        #expect(publisher.reply() == "*2\r\n*3\r\n$9\r\nsubscribe\r\n$1\r\nx\r\n:1\r\n*3\r\n$9\r\nsubscribe\r\n$1\r\ny\r\n:2\r\n")
+        #expect(publisher.reply() == "*2\r\n$4\r\npong\r\n$0\r\n\r\n")
+        #expect(publisher.request("UNSUBSCRIBE", "x") == "*3\r\n$11\r\nunsubscribe\r\n$1\r\nx\r\n:1\r\n")
+        #expect(publisher.request("UNSUBSCRIBE", "y") == "*3\r\n$11\r\nunsubscribe\r\n$1\r\ny\r\n:0\r\n")
         // RESET leaves every channel.
         #expect(subscriber?.request("RESET") == "+RESET\r\n")
         #expect(publisher.request("PUBSUB", "NUMSUB", "c") == "*2\r\n$1\r\nc\r\n:0\r\n")
