@@ -14,6 +14,16 @@ import Glibc
         return String(reply[start.upperBound...].dropLast(2))
     }
 
+    /// Every command the server dispatches has its Redis metadata (arity,
+    /// flags, subcommands) in `ServerCommandTable`, the one source.
+    @Test func everyServerCommandHasATableEntry() {
+        for command in ServerCommand.allCases {
+            #expect(ServerCommandTable.lookup(Array(command.rawValue.utf8)) != nil, "\(command)")
+            #expect(CommandTable.lookup(Array(command.rawValue.utf8)) == nil, "\(command) is the engine's too")
+        }
+        #expect(ServerCommand.ping.spec.arity == -1 && ServerCommand.auth.spec.flags.contains(.noAuth))
+    }
+
     @Test func commandFamily() throws {
         let server = try TestServer()
         defer { server.stop() }
