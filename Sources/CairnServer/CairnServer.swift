@@ -78,6 +78,7 @@ public final class CairnServer: Sendable {
             \(report.bytesDropped > 0 ? ", \(report.bytesDropped) bytes of torn tail dropped" : "")
             """)
         let executor = EngineExecutor(store: store)
+        executor.startCron()
         let context = ServerContext(configuration: configuration, executor: executor)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let bootstrap = ServerBootstrap(group: group)
@@ -108,6 +109,7 @@ public final class CairnServer: Sendable {
             }
         }
         let server = CairnServer(context: context, group: group, listeners: listeners, logger: logger, recovery: report)
+        context.boundPort.store(server.port, ordering: .relaxed)
         context.shutdownHandler.withLock { $0 = { [weak server] in server?.shutdown() } }
         logger.notice("Ready to accept connections tcp on port \(server.port)")
         return server

@@ -2,15 +2,16 @@ import Cairn
 import CairnRESP
 
 /// CLIENT subcommands (networking.c clientCommand, 7.0.15). Cairn has no
-/// replicas, pub/sub type or tracking yet, so `TYPE normal` matches every
-/// client and `TYPE replica|master|pubsub` none.
+/// replicas or tracking: `TYPE pubsub` matches the clients with a
+/// subscription, `TYPE normal` the others, `TYPE replica|master` none.
 extension ServerCommands {
     func client(_ argv: [Bytes]) -> Reply {
-        if let error = ServerCommands.checkSubcommand(argv, ServerCommands.clientArities) { return error }
+        if argv[1].is("help") && argv.count == 2 { return ServerCommands.clientHelp }
+        if let error = ServerCommands.checkImplemented(argv, ServerCommands.clientSubcommands) { return error }
         let count = argv.count
         let sub = argv[1]
         if sub.is("id") && count == 2 { return .integer(Int64(client.id)) }
-        if sub.is("info") && count == 2 { return .verbatim(format: "txt", text: text(client.infoLine() + "\n")) }
+        if sub.is("info") && count == 2 { return .verbatim(format: "txt", text: text(infoLine(of: client) + "\n")) }
         if sub.is("getname") && count == 2 { return client.name.map(Reply.bulk) ?? .null }
         if sub.is("setname") && count == 3 { return setName(argv[2]) ?? .simple("OK") }
         if sub.is("list") { return list(argv) }
@@ -38,29 +39,32 @@ extension ServerCommands {
         return .error(ServerError.unknownSubcommand(argv).line)
     }
 
-    /// The CLIENT subcommands Cairn has, with Redis's arities (client-*.json).
-    static let clientArities: [String: Int] = [
-        "id": 2, "info": 2, "getname": 2, "setname": 3, "list": -2, "kill": -3, "reply": 3, "no-evict": 3,
-    ]
+    /// The CLIENT subcommands Cairn has; `ResolvedCommand.resolve` already
+    /// checked the name and arity against `ServerCommandTable`.
+    static let clientSubcommands: Set<String> = ["id", "info", "getname", "setname", "list", "kill", "reply", "no-evict"]
 
-    /// commandCheckExistence and commandCheckArity for a container's subcommand.
-    static func checkSubcommand(_ argv: [Bytes], _ arities: [String: Int]) -> Reply? {
+    /// A subcommand Redis has (the table) that Cairn does not implement
+    /// (CLIENT UNBLOCK, CONFIG REWRITE ...): answered as an unknown one.
+    static func checkImplemented(_ argv: [Bytes], _ implemented: Set<String>) -> Reply? {
         let name = String(decoding: argv[1].lowercasedASCII, as: UTF8.self)
-        guard let arity = arities[name] else { return .error(ServerError.unknownSubcommand(argv).line) }
-        guard ResolvedCommand.accepts(arity, argv.count) else {
-            return .error(ServerError.wrongArity(String(decoding: argv[0].lowercasedASCII, as: UTF8.self) + "|" + name).line)
-        }
-        return nil
+        return implemented.contains(name) ? nil : .error(ServerError.unknownSubcommand(argv).line)
+    }
+
+    /// A CLIENT LIST line with the client's subscription counts.
+    func infoLine(of other: ClientState) -> String {
+        let registry = context.pubsub.registry
+        return other.infoLine(channels: registry.channels(of: other.id).count,
+                              patterns: registry.patterns(of: other.id).count)
     }
 
     /// CLIENT LIST [TYPE type] [ID id ...].
     private func list(_ argv: [Bytes]) -> Reply {
         var clients = context.registry.all
         if argv.count == 4 && argv[2].is("type") {
-            guard let normal = clientType(argv[3]) else {
+            guard let kind = clientType(argv[3]) else {
                 return .error("ERR Unknown client type '\(String(decoding: argv[3], as: UTF8.self))'")
             }
-            if !normal { clients = [] }
+            clients = clients.filter { self.kind(of: $0) == kind }
         } else if argv.count > 3 && argv[2].is("id") {
             var ids: Set<UInt64> = []
             for argument in argv.dropFirst(3) {
@@ -73,21 +77,30 @@ extension ServerCommands {
         } else if argv.count != 2 {
             return .error(ServerError.syntax.line)
         }
-        let lines = clients.map { $0.infoLine() + "\n" }.joined()
+        let lines = clients.map { infoLine(of: $0) + "\n" }.joined()
         return .verbatim(format: "txt", text: text(lines))
     }
 
-    /// true for `normal`, false for the other types Redis knows, nil otherwise.
-    private func clientType(_ name: Bytes) -> Bool? {
-        if name.is("normal") { return true }
-        if ["slave", "replica", "master", "pubsub"].contains(where: { name.is($0) }) { return false }
+    /// getClientType's types; Cairn's clients are only ever normal or pubsub.
+    enum ClientKind { case normal, pubsub, replication }
+
+    /// The type a CLIENT LIST/KILL `TYPE` names; nil for an unknown name.
+    private func clientType(_ name: Bytes) -> ClientKind? {
+        if name.is("normal") { return .normal }
+        if name.is("pubsub") { return .pubsub }
+        if ["slave", "replica", "master"].contains(where: { name.is($0) }) { return .replication }
         return nil
+    }
+
+    /// getClientType: a client with a subscription (CLIENT_PUBSUB) is pubsub.
+    private func kind(of other: ClientState) -> ClientKind {
+        context.pubsub.registry.subscriptionCount(of: other.id) > 0 ? .pubsub : .normal
     }
 
     /// CLIENT KILL addr | CLIENT KILL [ID id] [ADDR ip:port] [LADDR ip:port]
     /// [TYPE type] [USER name] [SKIPME yes|no].
     private func kill(_ argv: [Bytes]) -> Reply {
-        var address: String?, localAddress: String?, id: UInt64?, normalOnly: Bool?
+        var address: String?, localAddress: String?, id: UInt64?, kind: ClientKind?
         var skipMe = true
         if argv.count == 3 {
             address = String(decoding: argv[2], as: UTF8.self)
@@ -103,8 +116,8 @@ extension ServerCommands {
                     guard parsed >= 1 else { return .error("ERR client-id should be greater than 0") }
                     id = UInt64(parsed)
                 } else if option.is("type") {
-                    guard let normal = clientType(value) else { return .error("ERR Unknown client type '\(valueText)'") }
-                    normalOnly = normal
+                    guard let named = clientType(value) else { return .error("ERR Unknown client type '\(valueText)'") }
+                    kind = named
                 } else if option.is("addr") {
                     address = valueText
                 } else if option.is("laddr") {
@@ -128,7 +141,7 @@ extension ServerCommands {
             if let address, other.remoteAddress != address { continue }
             if let localAddress, other.localAddress != localAddress { continue }
             if let id, other.id != id { continue }
-            if normalOnly == false { continue }
+            if let kind, self.kind(of: other) != kind { continue }
             if other === client && skipMe { continue }
             if other === client {
                 client.closing = true  // after this reply, as CLOSE_AFTER_REPLY

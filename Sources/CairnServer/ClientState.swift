@@ -47,6 +47,14 @@ final class ClientState: @unchecked Sendable {
     var lastCommand = "NULL"
     /// QUIT, CLIENT KILL of itself, a fatal error: no later command runs.
     var closing = false
+    /// The connection's number of the last batch that ran: a message
+    /// published to this client afterwards is written after that batch's
+    /// replies and before any later batch's (Redis's output-buffer order).
+    var lastExecutedBatch: UInt64 = 0
+    /// Hands an encoded push (a pub/sub message) to the connection's event
+    /// loop, to be written after batch `lastExecutedBatch`. Set once before
+    /// the client is registered.
+    var deliverPush: (@Sendable (_ bytes: [UInt8], _ afterBatch: UInt64) -> Void)?
 
     enum ReplyMode { case on, off, skipNext }
 
@@ -97,15 +105,16 @@ final class ClientState: @unchecked Sendable {
 
     /// One CLIENT LIST / CLIENT INFO line (catClientInfoString), with Cairn's
     /// buffer figures as zeros: they describe Redis's allocator, not ours.
-    func infoLine() -> String {
+    func infoLine(channels: Int = 0, patterns: Int = 0) -> String {
         var flags = ""
         if transaction != nil { flags += "x" }
+        if channels + patterns > 0 { flags += "P" }
         if closing { flags += "c" }
         if flags.isEmpty { flags = "N" }
         let age = createdAt.duration(to: .now).components.seconds
         let nameText = name.map { String(decoding: $0, as: UTF8.self) } ?? ""
         return "id=\(id) addr=\(remoteAddress) laddr=\(localAddress) fd=0 name=\(nameText) age=\(age) "
-            + "idle=\(max(0, idleSeconds)) flags=\(flags) db=\(session.database) sub=0 psub=0 ssub=0 "
+            + "idle=\(max(0, idleSeconds)) flags=\(flags) db=\(session.database) sub=\(channels) psub=\(patterns) ssub=0 "
             + "multi=\(transaction.map { $0.count } ?? -1) qbuf=0 qbuf-free=0 argv-mem=0 multi-mem=0 "
             + "rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=\(lastCommand) user=default "
             + "redir=-1 resp=\(session.protocolVersion)"
@@ -137,6 +146,10 @@ final class ClientRegistry: Sendable {
 
     func remove(_ id: UInt64) {
         _ = clients.withLock { $0.removeValue(forKey: id) }
+    }
+
+    func client(_ id: UInt64) -> ClientState? {
+        clients.withLock { $0[id] }
     }
 
     var all: [ClientState] {

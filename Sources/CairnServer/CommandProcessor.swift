@@ -1,5 +1,6 @@
 import Cairn
 import CairnRESP
+import Foundation
 import Synchronization
 
 /// What every connection shares: the configuration (CONFIG SET changes it
@@ -8,6 +9,12 @@ final class ServerContext: Sendable {
     let configuration: Mutex<ServerConfiguration>
     let registry = ClientRegistry()
     let executor: EngineExecutor
+    let stats = ServerStats()
+    let pubsub = PubSubHub()
+    /// Unix time of the start, for INFO's uptime and LASTSAVE-like fields.
+    let startedAt = Int64(Date().timeIntervalSince1970)
+    /// The port actually bound (`port 0` binds an ephemeral one), for INFO.
+    let boundPort = Atomic<Int>(0)
     /// Set by `CairnServer` once it listens: begins a clean shutdown.
     let shutdownHandler = Mutex<(@Sendable () -> Void)?>(nil)
 
@@ -31,67 +38,115 @@ struct CommandProcessor {
     let store: DurableEngine
     let client: ClientState
 
-    func run(_ batch: [[Bytes]]) -> BatchResult {
+    /// Runs one batch; `id` is the connection's number for it, which
+    /// messages published to this client later are ordered after.
+    func run(_ batch: [[Bytes]], id: UInt64) -> BatchResult {
         var out = ReplyCollector()
         for argv in batch where !client.closing && !argv.isEmpty {
             // CLIENT REPLY SKIP silences the command after it; OFF and SKIP
             // do not answer themselves; ON answers even after OFF.
             let skipped = client.replyMode == .skipNext
             if skipped { client.replyMode = .on }
-            guard let (reply, token) = process(argv) else { continue }
-            if skipped || client.replyMode != .on { continue }
-            out.add(reply, token: token, version: client.protocolVersion)
+            let outcome = process(argv)
+            let silenced = skipped || client.replyMode != .on
+            if let count = outcome.arrayHeader { out.addArrayHeader(count: count, version: client.protocolVersion) }
+            for (index, reply) in outcome.replies.enumerated() {
+                // Pub/sub confirmations and messages are written even under
+                // CLIENT REPLY OFF/SKIP (prepareClientToWrite's CLIENT_PUSHING).
+                let isPush = if case .push = reply { true } else { false }
+                if silenced && !isPush { continue }
+                // The token belongs to the command's last reply (pushes come
+                // first), or to each element of a headed EXEC reply, so a
+                // failed sync turns every one into an error, never success.
+                let tokened = outcome.arrayHeader != nil || index == outcome.replies.count - 1
+                out.add(reply, token: tokened ? outcome.token : nil, version: client.protocolVersion)
+            }
         }
-        return out.finish(authenticated: client.authenticated, close: client.closing)
+        client.lastExecutedBatch = id
+        var result = out.finish(authenticated: client.authenticated, close: client.closing)
+        result.subscribed = context.pubsub.registry.subscriptionCount(of: client.id) > 0
+        return result
     }
 
-    /// One request: nil when it sends no reply (SHUTDOWN closes instead).
-    func process(_ argv: [Bytes]) -> (Reply, DurabilityToken?)? {
+    /// What one request answers: usually one reply; none for SHUTDOWN,
+    /// one per channel for (UN)SUBSCRIBE, pushes before PUBLISH's count
+    /// when a RESP3 client publishes to itself.
+    struct Outcome {
+        var replies: [Reply]
+        var token: DurabilityToken? = nil
+        /// EXEC whose queued commands answered other than once each: an
+        /// array header counting the commands, then every reply as is (what
+        /// Redis writes; `replies` then holds them all).
+        var arrayHeader: Int? = nil
+    }
+
+    /// One request: processCommand's checks in Redis's order (existence and
+    /// arity, authentication, no-multi, RESP2 subscribed mode, MULTI
+    /// queueing), then call() with INFO's commandstats counting.
+    func process(_ argv: [Bytes]) -> Outcome {
         client.lastCommand = String(decoding: argv[0].lowercasedASCII.prefix(64), as: UTF8.self)
         let command: ResolvedCommand
         switch ResolvedCommand.resolve(argv) {
-        case .failure(let error): return (reject(error), nil)
+        case .failure(let rejection): return reject(rejection.error, rejection.spec)
         case .success(let resolved): command = resolved
         }
-        var flags: ServerCommand.Flags = []
-        if case .server(let server) = command { flags = server.flags }
-        if !client.authenticated && !flags.contains(.noAuth) { return (reject(.noAuth), nil) }
-        if client.transaction != nil {
-            if flags.contains(.noMulti) { return (reject(ServerError("ERR Command not allowed inside a transaction")), nil) }
-            if !flags.contains(.notQueued) {
-                client.transaction?.append(argv)
-                return (.simple("QUEUED"), nil)
-            }
+        let spec = command.spec
+        var server: ServerCommand?
+        if case .server(let name, _) = command { server = name }
+        if !client.authenticated && !spec.flags.contains(.noAuth) { return reject(.noAuth, spec) }
+        if client.transaction != nil && spec.flags.contains(.noMulti) {
+            return reject(ServerError("ERR Command not allowed inside a transaction"), spec)
         }
-        switch command {
-        case .server(.exec):
-            return exec()
-        case .server(let server):
-            return runServerCommand(server, argv).map { ($0, nil) }
-        case .engine:
-            return runEngineCommand(argv)
+        if client.protocolVersion == .resp2 && !(server?.allowedWhileSubscribed ?? false)
+            && context.pubsub.registry.subscriptionCount(of: client.id) > 0 {
+            return reject(.subscribedContext(spec.name), spec)
         }
+        if client.transaction != nil && !(server?.runsInsideMulti ?? false) {
+            client.transaction?.append(argv)
+            return Outcome(replies: [.simple("QUEUED")])
+        }
+        let start = ContinuousClock.now
+        let outcome: Outcome
+        switch server {
+        case .exec?: outcome = exec()
+        case let server?: outcome = runServerCommand(server, argv)
+        case nil: outcome = runEngineCommand(argv)
+        }
+        context.stats.recordCall(spec.name, duration: start.duration(to: .now), replies: outcome.replies)
+        return outcome
     }
 
     /// A refused request; inside MULTI it dooms the transaction (flagTransaction).
-    private func reject(_ error: ServerError) -> Reply {
+    private func reject(_ error: ServerError, _ spec: CommandSpec?) -> Outcome {
         if client.transaction != nil { client.transactionFailed = true }
-        return .error(error.line)
+        context.stats.recordRejection(spec?.name, error.line)
+        return Outcome(replies: [.error(error.line)])
     }
 
-    private func runEngineCommand(_ argv: [Bytes]) -> (Reply, DurabilityToken?) {
+    private func runEngineCommand(_ argv: [Bytes]) -> Outcome {
         do throws(StorageError) {
             let result = try store.submit(argv, session: &client.session)
-            return (result.execution.reply, result.token)
+            context.stats.changes += Int64(result.execution.effects.count)
+            return Outcome(replies: [result.execution.reply], token: result.token)
         } catch {
-            return (.error(ReplyCollector.durabilityError(error)), nil)
+            context.stats.logFailed.store(true, ordering: .relaxed)
+            return Outcome(replies: [.error(ReplyCollector.durabilityError(error))])
         }
     }
 
-    /// The dispatch switch for the server's own commands. Hook point: the
-    /// COMMAND, INFO and pub/sub families (`ServerCommand.pendingHooks`) get
-    /// their cases here.
-    private func runServerCommand(_ command: ServerCommand, _ argv: [Bytes]) -> Reply? {
+    private func runServerCommand(_ command: ServerCommand, _ argv: [Bytes]) -> Outcome {
+        let commands = ServerCommands(context: context, store: store, client: client)
+        switch command {
+        case .subscribe, .unsubscribe, .psubscribe, .punsubscribe:
+            return Outcome(replies: commands.subscription(command, argv))
+        case .publish: return Outcome(replies: commands.publish(argv))
+        case .shutdown: return Outcome(replies: commands.shutdown(argv).map { [$0] } ?? [])
+        default: return Outcome(replies: [serverReply(command, argv)])
+        }
+    }
+
+    /// The dispatch switch for the server's commands that answer once.
+    private func serverReply(_ command: ServerCommand, _ argv: [Bytes]) -> Reply {
         var commands = ServerCommands(context: context, store: store, client: client)
         switch command {
         case .ping: return commands.ping(argv)
@@ -106,7 +161,13 @@ struct CommandProcessor {
         case .config: return commands.config(argv)
         case .time: return commands.time()
         case .debug: return commands.debug(argv)
-        case .shutdown: return commands.shutdown(argv)
+        case .command: return CommandIntrospection.shared.reply(to: argv)
+        case .info: return commands.info(argv)
+        case .save: return commands.save()
+        case .lastsave: return .integer(context.startedAt)
+        case .pubsub: return commands.pubsubQuery(argv)
+        case .subscribe, .unsubscribe, .psubscribe, .punsubscribe, .publish, .shutdown:
+            return .null  // answered by `runServerCommand`
         case .multi:
             if client.transaction != nil { return .error("ERR MULTI calls can not be nested") }
             client.transaction = []
@@ -120,7 +181,7 @@ struct CommandProcessor {
         case .unwatch:
             unwatchAll()
             return .simple("OK")
-        case .exec: return exec().0  // `process` calls `exec()` itself, keeping the token
+        case .exec: return .null  // `process` calls `exec()` itself, keeping the token
         }
     }
 }
@@ -170,15 +231,15 @@ extension CommandProcessor {
     /// ones as one log record (`submitTransaction`). Server commands queued
     /// in the block (PING, CLIENT ...) run after the engine's part; their
     /// replies keep their places.
-    func exec() -> (Reply, DurabilityToken?) {
-        guard let queued = client.transaction else { return (.error("ERR EXEC without MULTI"), nil) }
+    func exec() -> Outcome {
+        guard let queued = client.transaction else { return Outcome(replies: [.error("ERR EXEC without MULTI")]) }
         if client.transactionFailed {
             discardTransaction()
-            return (.error("EXECABORT Transaction discarded because of previous errors."), nil)
+            return Outcome(replies: [.error("EXECABORT Transaction discarded because of previous errors.")])
         }
         if watchedKeysChanged() {
             discardTransaction()
-            return (.nullArray, nil)
+            return Outcome(replies: [.nullArray])
         }
         client.transaction = nil
         unwatchAll()
@@ -197,20 +258,28 @@ extension CommandProcessor {
             do throws(StorageError) {
                 let result = try store.submitTransaction(engineCommands, session: &client.session)
                 token = result.token
+                context.stats.changes += Int64(result.execution.effects.count)
                 if case .array(let elements) = result.execution.reply { replies = elements }
             } catch {
-                return (.error(ReplyCollector.durabilityError(error)), nil)
+                return Outcome(replies: [.error(ReplyCollector.durabilityError(error))])
             }
         }
-        for (index, server) in serverPositions {
-            let reply = server == .exec ? Reply.error("ERR EXEC without MULTI")
-                : runServerCommandInExec(server, queued[index])
-            replies.insert(reply, at: index)
+        for (argv, reply) in zip(engineCommands, replies) {
+            // call() runs for each queued command: commandstats count them.
+            if case .success(let command) = ResolvedCommand.resolve(argv) {
+                context.stats.recordCall(command.spec.name, duration: .zero, replies: [reply])
+            }
         }
-        return (.array(replies), token)
-    }
-
-    private func runServerCommandInExec(_ command: ServerCommand, _ argv: [Bytes]) -> Reply {
-        process(argv)?.0 ?? .null
+        var answers = replies.map { [$0] }
+        for (index, server) in serverPositions {
+            let answer = server == .exec ? [Reply.error("ERR EXEC without MULTI")] : process(queued[index]).replies
+            answers.insert(answer, at: index)
+        }
+        if answers.allSatisfy({ $0.count == 1 }) {
+            return Outcome(replies: [.array(answers.map { $0[0] })], token: token)
+        }
+        // (UN)SUBSCRIBE of several channels, SHUTDOWN: Redis's EXEC header
+        // counts commands, not replies.
+        return Outcome(replies: answers.flatMap { $0 }, token: token, arrayHeader: queued.count)
     }
 }

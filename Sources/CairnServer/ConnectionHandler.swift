@@ -27,11 +27,15 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var awaitingUnauthenticatedReply = false
     private var closing = false
 
+    /// A batch's replies, or a pub/sub message (`isPush`) placed after the
+    /// batch it was published after.
     private struct Pending {
         let id: UInt64
         var bytes: [UInt8]?
         var close = false
+        var isPush = false
     }
+    private var subscribed = false
     private var output = CircularBuffer<Pending>()
     private var nextBatchID: UInt64 = 0
     private var idleCheck: RepeatedTask?
@@ -50,18 +54,25 @@ final class ConnectionHandler: ChannelInboundHandler {
         channelContext = context
         let config = server.config
         let client = ClientState(id: server.registry.makeID(), channel: context.channel, authenticated: authenticated)
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let loop = context.eventLoop
+        client.deliverPush = { bytes, batch in
+            loop.execute { handler.value.push(bytes, after: batch) }
+        }
         // acceptCommonHandler checks maxclients first; then
         // clientAcceptHandler's protected mode refuses remote clients while
         // the default user has no password.
         guard server.registry.register(client, limit: config.maxClients) else {
+            server.stats.rejectedConnections.add(1, ordering: .relaxed)
             return refuse(context, "-ERR max number of clients reached\r\n")
         }
+        server.stats.connectionsReceived.add(1, ordering: .relaxed)
         if config.protectedMode && config.requirePassword == nil && !client.isLocal {
+            server.stats.rejectedConnections.add(1, ordering: .relaxed)
             server.registry.remove(client.id)
             return refuse(context, ConnectionHandler.deniedMessage)
         }
         self.client = client
-        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         idleCheck = context.eventLoop.scheduleRepeatedTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
             handler.value.closeIfIdle()
         }
@@ -77,9 +88,10 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     /// clientsCronHandleTimeout: `timeout` seconds without traffic closes a
-    /// client, unless it waits for replies (a batch in flight is not idle).
+    /// client, unless it waits for replies (a batch in flight is not idle)
+    /// or is subscribed to a channel or pattern.
     private func closeIfIdle() {
-        guard let client, let context = channelContext, !closing, output.isEmpty else { return }
+        guard let client, let context = channelContext, !closing, output.isEmpty, !subscribed else { return }
         let timeout = server.config.timeoutSeconds
         if timeout > 0 && client.idleSeconds > Int64(timeout) {
             closing = true
@@ -96,6 +108,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             server.executor.async { store in
                 client.closing = true
                 CommandProcessor(context: server, store: store, client: client).discardTransaction()
+                server.pubsub.registry.unsubscribeAll(client.id)
             }
         }
         channelContext = nil
@@ -158,13 +171,14 @@ final class ConnectionHandler: ChannelInboundHandler {
         let loop = context.eventLoop
         let handler = NIOLoopBound(self, eventLoop: loop)
         server.executor.async { store in
-            let result = CommandProcessor(context: server, store: store, client: client).run(batch)
+            let result = CommandProcessor(context: server, store: store, client: client).run(batch, id: id)
             guard let token = result.lastToken, token.sequence > log.releasedThrough else {
                 let bytes = result.bytes(failure: nil, releasedThrough: 0)
                 loop.execute { handler.value.deliver(id, bytes, result) }
                 return
             }
             log.whenReleased(token.sequence) { error in
+                if error != nil { server.stats.logFailed.store(true, ordering: .relaxed) }
                 let bytes = result.bytes(failure: error, releasedThrough: log.releasedThrough)
                 loop.execute { handler.value.deliver(id, bytes, result) }
             }
@@ -175,10 +189,11 @@ final class ConnectionHandler: ChannelInboundHandler {
     /// queue, then flush once.
     private func deliver(_ id: UInt64, _ bytes: [UInt8], _ result: BatchResult) {
         guard channelContext != nil else { return }
-        if let index = output.firstIndex(where: { $0.id == id }) {
+        if let index = output.firstIndex(where: { $0.id == id && !$0.isPush }) {
             output[index].bytes = bytes
             output[index].close = result.close
         }
+        subscribed = result.subscribed
         if result.authenticated != authenticated {
             authenticated = result.authenticated
             parser.limits.authenticated = authenticated
@@ -188,6 +203,17 @@ final class ConnectionHandler: ChannelInboundHandler {
             awaitingUnauthenticatedReply = false
             drainParser()
         }
+    }
+
+    /// A message published to this client: written after the replies of
+    /// batch `batch` (the last one that ran before PUBLISH) and before any
+    /// later batch's, as Redis appends it to the output buffer at PUBLISH
+    /// time; a batch still waiting for its log sync holds the message back.
+    private func push(_ bytes: [UInt8], after batch: UInt64) {
+        guard channelContext != nil, !closing else { return }
+        let index = output.firstIndex(where: { $0.id > batch }) ?? output.endIndex
+        output.insert(Pending(id: batch, bytes: bytes, isPush: true), at: index)
+        writeReady()
     }
 
     private func writeReady() {

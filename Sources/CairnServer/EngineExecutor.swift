@@ -18,6 +18,7 @@ final class EngineExecutor: @unchecked Sendable {
     private let queue = DispatchQueue(label: "cairn.engine", qos: .userInitiated)
     private let store: DurableEngine
     private var closed = false
+    private var cron: DispatchSourceTimer?
     /// The log thread; Sendable, used from event loops to wait for tokens.
     let log: GroupCommitLog
 
@@ -31,12 +32,27 @@ final class EngineExecutor: @unchecked Sendable {
         queue.async { work(self.store) }
     }
 
+    /// serverCron's databasesCron at `hz` 10: an active expiry cycle every
+    /// 100 ms on the executor, so keys nobody reads still expire (their
+    /// DELs go to the log like any write).
+    func startCron() {
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.schedule(deadline: .now() + .milliseconds(100), repeating: .milliseconds(100))
+        timer.setEventHandler { [self] in
+            guard !closed else { return }
+            _ = try? store.activeExpireCycle()
+        }
+        timer.resume()
+        cron = timer
+    }
+
     /// Closes the engine after every command queued so far (syncs the log).
     /// Commands queued later get the engine's `closed` error.
     func close(_ done: @escaping @Sendable (StorageError?) -> Void) {
         queue.async {
             guard !self.closed else { return done(nil) }
             self.closed = true
+            self.cron?.cancel()
             do throws(StorageError) {
                 try self.store.close()
                 done(nil)
@@ -62,6 +78,9 @@ struct BatchResult: Sendable {
     /// The connection's state after the batch, for the event loop.
     var authenticated = true
     var close = false
+    /// Whether the client listens to a channel or pattern: the idle
+    /// `timeout` spares it (clientsCronHandleTimeout skips CLIENT_PUBSUB).
+    var subscribed = false
 
     /// The last token (tokens only grow within a batch): once it is
     /// released, every reply of the batch is.
@@ -99,6 +118,12 @@ struct ReplyCollector {
             result.segments.append(.init(bytes: writer.buffer, token: token, failureVersion: version))
             writer.buffer.removeAll(keepingCapacity: true)
         }
+    }
+
+    /// An array header alone (EXEC's, when its elements are written one by one).
+    mutating func addArrayHeader(count: Int, version: RESPVersion) {
+        writer.version = version
+        writer.arrayHeader(count: count)
     }
 
     /// Ends the untokened run written so far.

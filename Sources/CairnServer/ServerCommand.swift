@@ -1,52 +1,40 @@
 import Cairn
 
 /// The commands the server answers itself (connection state, transactions,
-/// administration), with Redis 7.0.15's arity and the flags processCommand
-/// checks. Everything else goes to the engine's `CommandTable`.
+/// pub/sub, introspection, administration): dispatch only. Arity, flags and
+/// subcommands come from `ServerCommandTable`, the same Redis 7.0.15
+/// metadata COMMAND reports. Everything else goes to the engine's `CommandTable`.
 enum ServerCommand: String, Sendable, CaseIterable {
     case ping, echo, quit, hello, auth, reset, client
     case multi, exec, discard, watch, unwatch
     case config, time, shutdown, debug
+    case command, info, save, lastsave
+    case subscribe, unsubscribe, psubscribe, punsubscribe, publish, pubsub
 
-    struct Flags: OptionSet, Sendable {
-        let rawValue: UInt8
-        /// Runs before AUTH (Redis's CMD_NO_AUTH).
-        static let noAuth = Flags(rawValue: 1 << 0)
-        /// Refused inside MULTI (CMD_NO_MULTI).
-        static let noMulti = Flags(rawValue: 1 << 1)
-        /// Runs at once inside MULTI instead of being queued (processCommand's list).
-        static let notQueued = Flags(rawValue: 1 << 2)
-    }
+    /// This command's Redis metadata (every case has a table entry).
+    var spec: CommandSpec { ServerCommand.specs[self]! }
 
-    /// Arity as in src/commands/*.json: n exact, -n at least n (name included).
-    var arity: Int {
+    /// Runs at once inside MULTI instead of being queued: processCommand's
+    /// explicit list (exec, discard, multi, watch, quit, reset), not a flag.
+    var runsInsideMulti: Bool {
         switch self {
-        case .ping, .quit, .hello, .shutdown: -1
-        case .echo: 2
-        case .auth, .client, .watch, .config, .debug: -2
-        case .reset, .multi, .exec, .discard, .unwatch, .time: 1
+        case .exec, .discard, .multi, .watch, .quit, .reset: true
+        default: false
         }
     }
 
-    var flags: Flags {
+    /// Allowed in RESP2's subscribed mode (processCommand's CLIENT_PUBSUB check).
+    var allowedWhileSubscribed: Bool {
         switch self {
-        case .auth, .hello: .noAuth
-        case .quit, .reset: [.noAuth, .notQueued]
-        case .multi, .exec, .discard, .watch: .notQueued
-        case .shutdown: .noMulti
-        default: []
+        case .ping, .subscribe, .unsubscribe, .psubscribe, .punsubscribe, .quit, .reset: true
+        default: false
         }
     }
 
-    /// Commands another part of the server will answer; until they are
-    /// wired into `CommandProcessor.runServerCommand` they are unknown, as
-    /// they would be to a client: COMMAND (+ COUNT/INFO/DOCS/LIST), INFO,
-    /// and pub/sub (SUBSCRIBE, PSUBSCRIBE, UNSUBSCRIBE, PUNSUBSCRIBE,
-    /// PUBLISH, PUBSUB). To wire one: add a case above with its arity and
-    /// flags, and a branch in the dispatch switch.
-    static let pendingHooks: Set<String> = [
-        "command", "info", "subscribe", "psubscribe", "unsubscribe", "punsubscribe", "publish", "pubsub",
-    ]
+    private static let specs: [ServerCommand: CommandSpec] = Dictionary(
+        uniqueKeysWithValues: allCases.compactMap { command in
+            ServerCommandTable.lookup(Array(command.rawValue.utf8)).map { (command, $0) }
+        })
 
     private static let byName: [Bytes: ServerCommand] = Dictionary(
         uniqueKeysWithValues: allCases.map { (Array($0.rawValue.utf8), $0) })
@@ -54,31 +42,48 @@ enum ServerCommand: String, Sendable, CaseIterable {
     static func lookup(_ lowercasedName: Bytes) -> ServerCommand? { byName[lowercasedName] }
 }
 
-/// A request's command after lookup: the server's own, or the engine's.
+/// A request's command after lookup: the server's own, or the engine's,
+/// with the spec that runs (a container's subcommand: `client|setname`),
+/// whose name INFO commandstats counts under.
 enum ResolvedCommand {
-    case server(ServerCommand)
+    case server(ServerCommand, CommandSpec)
     case engine(CommandSpec)
 
-    /// Redis's `commandCheckExistence` then `commandCheckArity`: the error
-    /// for an unknown command, an unknown subcommand of a container, or a
-    /// wrong argument count; nil when the request may run.
-    static func resolve(_ argv: [Bytes]) -> Result<ResolvedCommand, ServerError> {
+    var spec: CommandSpec {
+        switch self {
+        case .server(_, let spec), .engine(let spec): spec
+        }
+    }
+
+    /// Redis's `commandCheckExistence` then `commandCheckArity`, one path for
+    /// the server's and the engine's commands: the error for an unknown
+    /// command, an unknown subcommand of a container, or a wrong argument
+    /// count (with the spec it concerns, nil when unknown); else the command.
+    static func resolve(_ argv: [Bytes]) -> Result<ResolvedCommand, Rejection> {
         let name = argv[0].lowercasedASCII
-        if let command = ServerCommand.lookup(name) {
-            guard accepts(command.arity, argv.count) else { return .failure(.wrongArity(command.rawValue)) }
-            return .success(.server(command))
+        let server = ServerCommand.lookup(name)
+        guard let container = server?.spec ?? CommandTable.lookup(name) else {
+            return .failure(Rejection(error: .unknownCommand(argv), spec: nil))
         }
-        guard let spec = CommandTable.lookup(name) else { return .failure(.unknownCommand(argv)) }
-        if spec.subcommands.isEmpty || argv.count < 2 {
-            guard accepts(spec.arity, argv.count) else { return .failure(.wrongArity(spec.name)) }
-            return .success(.engine(spec))
+        var spec = container
+        if !container.subcommands.isEmpty && argv.count >= 2 {
+            let full = container.name + "|" + String(decoding: argv[1].lowercasedASCII, as: UTF8.self)
+            guard let sub = container.subcommands.first(where: { $0.name == full }) else {
+                return .failure(Rejection(error: .unknownSubcommand(argv), spec: nil))
+            }
+            spec = sub
         }
-        let full = spec.name + "|" + String(decoding: argv[1].lowercasedASCII, as: UTF8.self)
-        guard let sub = spec.subcommands.first(where: { $0.name == full }) else {
-            return .failure(.unknownSubcommand(argv))
+        guard accepts(spec.arity, argv.count) else {
+            return .failure(Rejection(error: .wrongArity(spec.name), spec: spec))
         }
-        guard accepts(sub.arity, argv.count) else { return .failure(.wrongArity(sub.name)) }
-        return .success(.engine(spec))
+        return .success(server.map { .server($0, spec) } ?? .engine(spec))
+    }
+
+    /// A request refused before it ran, and the command it named if known
+    /// (Redis counts `rejected_calls` on it).
+    struct Rejection: Error {
+        let error: ServerError
+        let spec: CommandSpec?
     }
 
     static func accepts(_ arity: Int, _ count: Int) -> Bool {
@@ -119,6 +124,12 @@ struct ServerError: Error, Sendable {
         let container = String(decoding: argv[0], as: UTF8.self).uppercased()
         let sub = String(decoding: argv[1].prefix(128), as: UTF8.self)
         return ServerError("ERR unknown subcommand or wrong number of arguments for '\(sub)'. Try \(container) HELP.")
+    }
+
+    /// processCommand's refusal of a command in RESP2's subscribed mode.
+    static func subscribedContext(_ fullName: String) -> ServerError {
+        ServerError("ERR Can't execute '\(fullName)': only (P|S)SUBSCRIBE / (P|S)UNSUBSCRIBE / PING / QUIT / RESET "
+            + "are allowed in this context")
     }
 
     static let syntax = ServerError("ERR syntax error")

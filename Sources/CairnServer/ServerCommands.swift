@@ -12,9 +12,12 @@ struct ServerCommands {
     let client: ClientState
 
     /// PING [message] (pingCommand): a subscribed RESP2 client gets
-    /// `["pong", message]`; subscriptions arrive with the pub/sub registry.
+    /// `["pong", message or ""]`.
     func ping(_ argv: [Bytes]) -> Reply {
         if argv.count > 2 { return .error(ServerError.wrongArity("ping").line) }
+        if client.protocolVersion == .resp2 && context.pubsub.registry.subscriptionCount(of: client.id) > 0 {
+            return .array([.bulk(text("pong")), .bulk(argv.count == 1 ? [] : argv[1])])
+        }
         return argv.count == 1 ? .simple("PONG") : .bulk(argv[1])
     }
 
@@ -90,6 +93,7 @@ struct ServerCommands {
     func reset() -> Reply {
         let processor = CommandProcessor(context: context, store: store, client: client)
         processor.discardTransaction()
+        context.pubsub.registry.unsubscribeAll(client.id)
         client.session = Session()
         client.name = nil
         client.replyMode = .on
@@ -157,6 +161,19 @@ struct ServerCommands {
         return nil
     }
 
+    /// SAVE: the write-ahead log is Cairn's only persistence, so saving is
+    /// waiting until every record written so far is durable; the executor
+    /// blocks meanwhile, as Redis's SAVE blocks its main thread.
+    func save() -> Reply {
+        do throws(StorageError) {
+            let synced = try store.log.waitUntilReleased(store.writer.lastSequence, timeout: .seconds(60))
+            return synced ? .simple("OK") : .error("ERR Background save failed: the log did not sync within 60 s")
+        } catch {
+            context.stats.logFailed.store(true, ordering: .relaxed)
+            return .error("ERR Background save failed: \(error)")
+        }
+    }
+
     // MARK: CONFIG
 
     /// CONFIG GET pattern [pattern ...] | SET name value [name value ...] | RESETSTAT.
@@ -166,7 +183,8 @@ struct ServerCommands {
     /// new one applies from the next start. `requirepass`, `timeout`,
     /// `maxclients` and `protected-mode` apply at once.
     func config(_ argv: [Bytes]) -> Reply {
-        if let error = ServerCommands.checkSubcommand(argv, ["get": -3, "set": -4, "resetstat": 2]) { return error }
+        if argv[1].is("help") && argv.count == 2 { return ServerCommands.configHelp }
+        if let error = ServerCommands.checkImplemented(argv, ["get", "set", "resetstat"]) { return error }
         let strings = argv.map { String(decoding: $0, as: UTF8.self) }
         if argv[1].is("get") {
             let pairs = context.config.get(patterns: Array(strings.dropFirst(2)))
@@ -184,7 +202,8 @@ struct ServerCommands {
             }
             return .simple("OK")
         }
-        return .simple("OK")  // RESETSTAT: Cairn keeps no statistics yet
+        context.stats.reset()  // RESETSTAT
+        return .simple("OK")
     }
 }
 

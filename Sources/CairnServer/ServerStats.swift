@@ -1,0 +1,89 @@
+import Cairn
+import Synchronization
+
+/// The counters INFO's stats, commandstats and errorstats sections report,
+/// counted as Redis's call() and afterErrorReply count them.
+///
+/// Confinement: the connection counters are atomics (event loops accept
+/// connections); everything else is read and written only on the engine
+/// executor, hence `@unchecked Sendable`.
+final class ServerStats: @unchecked Sendable {
+    let connectionsReceived = Atomic<Int64>(0)
+    let rejectedConnections = Atomic<Int64>(0)
+    /// Set once a log write or sync failed: INFO's `aof_last_write_status:err`.
+    let logFailed = Atomic<Bool>(false)
+
+    struct Counters {
+        var calls: Int64 = 0
+        var microseconds: Int64 = 0
+        var rejected: Int64 = 0
+        var failed: Int64 = 0
+    }
+
+    // MARK: Executor-confined
+
+    /// `total_commands_processed`: commands that ran (call()), not rejected ones.
+    var commandsProcessed: Int64 = 0
+    /// By full name (`config|get`).
+    var commands: [String: Counters] = [:]
+    /// By error code (`ERR`, `WRONGTYPE`).
+    var errors: [String: Int64] = [:]
+    var totalErrorReplies: Int64 = 0
+    /// Effects logged since start: Cairn's `rdb_changes_since_last_save`
+    /// (the log is the only persistence, so nothing resets it but a restart).
+    var changes: Int64 = 0
+
+    /// A command that ran for `duration` and replied `replies`.
+    func recordCall(_ name: String, duration: Duration, replies: [Reply]) {
+        commandsProcessed += 1
+        let (seconds, attoseconds) = duration.components
+        var counters = commands[name, default: Counters()]
+        counters.calls += 1
+        counters.microseconds += seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+        if countErrors(replies) > 0 { counters.failed += 1 }
+        commands[name] = counters
+    }
+
+    /// A command refused before it ran (unknown commands have no name).
+    func recordRejection(_ name: String?, _ line: String) {
+        if let name { commands[name, default: Counters()].rejected += 1 }
+        countError(line)
+    }
+
+    /// Counts the error replies (EXEC's elements are counted as their own
+    /// commands' replies); returns how many.
+    @discardableResult
+    func countErrors(_ replies: [Reply]) -> Int {
+        var count = 0
+        for case .error(let line) in replies {
+            countError(line)
+            count += 1
+        }
+        return count
+    }
+
+    /// afterErrorReply: the code is the text before the first space within
+    /// 32 bytes, `ERR` when there is none.
+    private func countError(_ line: String) {
+        totalErrorReplies += 1
+        let head = line.utf8.prefix(32)
+        let code = head.firstIndex(of: UInt8(ascii: " ")).map { String(line[..<$0]) } ?? "ERR"
+        errors[code, default: 0] += 1
+    }
+
+    /// CONFIG RESETSTAT (resetServerStats and resetCommandTableStats).
+    func reset() {
+        connectionsReceived.store(0, ordering: .relaxed)
+        rejectedConnections.store(0, ordering: .relaxed)
+        commandsProcessed = 0
+        commands = [:]
+        errors = [:]
+        totalErrorReplies = 0
+    }
+}
+
+/// The pub/sub registry, keyed by client id. Executor-confined (SUBSCRIBE,
+/// PUBLISH and disconnects all run there), hence `@unchecked Sendable`.
+final class PubSubHub: @unchecked Sendable {
+    var registry = PubSubRegistry<UInt64>()
+}
