@@ -58,12 +58,8 @@ public final class CairnServer: Sendable {
     /// simulated one with faults).
     public static func start(configuration: ServerConfiguration, logger: Logger,
                              fileIO: any FileIO = PosixFileIO()) throws -> CairnServer {
-        logger.notice("Cairn server (Redis 7.0.15 compatible) starting, pid=\(ProcessInfoShim.pid)")
-        let policy: FsyncPolicy = switch configuration.appendFsync {
-        case .always: .always
-        case .everysec: .everySecond
-        case .no: .no
-        }
+        logger.notice("Cairn server v=\(CairnServer.version) (Redis 7.0.15 compatible) starting, pid=\(ProcessInfoShim.pid)")
+        let policy = FsyncPolicy(configuration.appendFsync)
         let store: DurableEngine
         do {
             store = try DurableEngine.open(directory: configuration.dataDirectory, fileIO: fileIO, policy: policy)
@@ -179,4 +175,20 @@ private final class SignalSources: @unchecked Sendable {
 
 enum ProcessInfoShim {
     static var pid: Int32 { getpid() }
+}
+
+extension CairnServer {
+    /// Cairn's version, for `--version`, the startup log and INFO.
+    public static let version = "0.1.0"
+}
+
+extension FsyncPolicy {
+    /// The log's policy for the `appendfsync` directive.
+    init(_ directive: ServerConfiguration.AppendFsyncPolicy) {
+        switch directive {
+        case .always: self = .always
+        case .everysec: self = .everySecond
+        case .no: self = .no
+        }
+    }
 }

@@ -178,10 +178,9 @@ struct ServerCommands {
 
     /// CONFIG GET pattern [pattern ...] | SET name value [name value ...] | RESETSTAT.
     ///
-    /// `appendfsync` can be set and reads back, but the running log keeps
-    /// the policy it was opened with (`DurableEngine.policy` is fixed); the
-    /// new one applies from the next start. `requirepass`, `timeout`,
-    /// `maxclients` and `protected-mode` apply at once.
+    /// `appendfsync` switches the running log's policy at once
+    /// (`DurableEngine.setPolicy`), as do `requirepass`, `timeout`,
+    /// `maxclients` and `protected-mode`.
     func config(_ argv: [Bytes]) -> Reply {
         if argv[1].is("help") && argv.count == 2 { return ServerCommands.configHelp }
         if let error = ServerCommands.checkImplemented(argv, ["get", "set", "resetstat"]) { return error }
@@ -193,13 +192,16 @@ struct ServerCommands {
         if argv[1].is("set") {
             guard argv.count % 2 == 0 else { return .error(ServerError.wrongArity("config|set").line) }
             let pairs = stride(from: 2, to: strings.count, by: 2).map { (strings[$0], strings[$0 + 1]) }
+            let policy: ServerConfiguration.AppendFsyncPolicy
             do throws(ConfigurationError) {
-                try context.configuration.withLock { configuration throws(ConfigurationError) in
+                policy = try context.configuration.withLock { configuration throws(ConfigurationError) in
                     try configuration.set(pairs)
+                    return configuration.appendFsync
                 }
             } catch {
                 return .error(error.replyMessage)
             }
+            if FsyncPolicy(policy) != store.policy { store.setPolicy(FsyncPolicy(policy)) }
             return .simple("OK")
         }
         context.stats.reset()  // RESETSTAT

@@ -8,12 +8,11 @@ import Logging
 import Glibc
 #endif
 
-let version = "0.1.0"
 let arguments = Array(CommandLine.arguments.dropFirst())
 
 switch ServerCommandLine.action(for: arguments) {
 case .version:
-    print(ServerCommandLine.versionText(version: version), terminator: "")
+    print(ServerCommandLine.versionText(version: CairnServer.version), terminator: "")
     exit(0)
 case .help:
     printError(ServerCommandLine.usage)

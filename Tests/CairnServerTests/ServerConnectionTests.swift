@@ -1,3 +1,4 @@
+import Cairn
 import Testing
 @testable import CairnServer
 
@@ -176,5 +177,24 @@ import Testing
         client.send("DEBUG SLEEP 0.2\r\n")
         #expect(other.request("SET", "k", "v") == "+OK\r\n")
         #expect(client.reply() == "+OK\r\n")
+    }
+}
+
+/// `CONFIG SET appendfsync` switches the running log's policy.
+@Suite struct AppendFsyncAtRuntimeTests {
+    @Test func configSetAppendfsyncChangesTheRunningLog() throws {
+        let disk = HeldSyncFileIO(PosixFileIO())
+        let server = try TestServer(fileIO: disk)
+        defer { server.stop() }
+        let client = try server.client()
+        #expect(client.request("SET", "a", "1") == "+OK\r\n")
+        #expect(client.request("CONFIG", "SET", "appendfsync", "no") == "+OK\r\n")
+        #expect(client.request("CONFIG", "GET", "appendfsync") == "*2\r\n$11\r\nappendfsync\r\n$2\r\nno\r\n")
+        let before = disk.syncCount
+        for index in 0..<5 { #expect(client.request("SET", "k\(index)", "v") == "+OK\r\n") }
+        #expect(disk.syncCount == before, "appendfsync no still synced")
+        #expect(client.request("CONFIG", "SET", "appendfsync", "always") == "+OK\r\n")
+        #expect(client.request("SET", "b", "2") == "+OK\r\n")
+        #expect(disk.syncCount > before, "appendfsync always did not sync")
     }
 }

@@ -8,6 +8,10 @@ final class HeldSyncFileIO: FileIO {
     let base: any FileIO
     private let held = Mutex(false)
     private let gate = DispatchSemaphore(value: 0)
+    private let syncs = Mutex(0)
+
+    /// `fdatasync` calls so far.
+    var syncCount: Int { syncs.withLock { $0 } }
 
     init(_ base: any FileIO) { self.base = base }
 
@@ -20,6 +24,7 @@ final class HeldSyncFileIO: FileIO {
     }
 
     func fdatasync(_ handle: FileDescriptorHandle) throws(IOError) {
+        syncs.withLock { $0 += 1 }
         if held.withLock({ $0 }) {
             if gate.wait(timeout: .now() + .seconds(10)) == .success { gate.signal() }
         }
