@@ -8,12 +8,14 @@
 enum Value {
     case string(ByteString)
     case hash(HashObject)
+    case set(SetObject)
 
     /// The name `TYPE` reports.
     var typeName: String {
         switch self {
         case .string: return "string"
         case .hash: return "hash"
+        case .set: return "set"
         }
     }
 
@@ -23,6 +25,7 @@ enum Value {
         switch self {
         case .string: return self
         case .hash(let hash): return .hash(hash.copy())
+        case .set(let set): return .set(set.copy())
         }
     }
 
@@ -35,6 +38,8 @@ enum Value {
             return string.count <= 44 ? "embstr" : "raw"
         case .hash(let hash):
             return hash.isCompact ? "listpack" : "hashtable"
+        case .set(let set):
+            return set.isIntset ? "intset" : "hashtable"
         }
     }
 }
@@ -44,6 +49,8 @@ enum Value {
 public struct EncodingLimits: Sendable {
     public var hashMaxListpackEntries = 128
     public var hashMaxListpackValue = 64
+    /// `set-max-intset-entries`: an intset holding more becomes a hash table.
+    public var setMaxIntsetEntries = 512
     public init() {}
 }
 
