@@ -22,6 +22,9 @@ final class SetObject {
 
     private var storage: Storage
 
+    /// The bytes the storage takes in the object (8: tests keep it so).
+    static var storageSize: Int { MemoryLayout<Storage>.size }
+
     /// An empty intset (`createIntsetObject`): the start of every computed
     /// set (SINTERSTORE, SUNION, ...), which converts as members arrive.
     init() { storage = .intset(IntSet()) }
