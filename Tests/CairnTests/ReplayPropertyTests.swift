@@ -65,7 +65,7 @@ enum Workload {
         func future() -> String { String(now + Int64.random(in: -2000...8000, using: &random)) }
 
         let argv: [String]
-        switch Int.random(in: 0..<44, using: &random) {
+        switch Int.random(in: 0..<50, using: &random) {
         case 0: argv = ["SET", key(), value()]
         case 1: argv = ["SET", key(), value(), "PX", String(Int.random(in: 1...6000, using: &random))]
         case 2: argv = ["SET", key(), value(), pick(["NX", "XX", "KEEPTTL", "GET"])]
@@ -109,6 +109,7 @@ enum Workload {
         case 40: argv = ["GETSET", key(), value()]
         case 41: argv = ["SETNX", key(), value()]
         case 42: argv = ["EXPIREAT", key(), String(now / 1000 + Int64.random(in: -2...6, using: &random))]
+        case 44..<50: argv = setCommand(&random)
         default: argv = ["SCAN", "0", "COUNT", "100"]
         }
         return argv.map { Array($0.utf8) }
