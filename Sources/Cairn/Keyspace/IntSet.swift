@@ -1,76 +1,120 @@
+/// The header of an `IntSet` buffer: how many values, and their width.
+struct IntSetHeader {
+    var count: UInt32
+    /// Bytes per value: 2, 4 or 8.
+    var width: UInt8
+}
+
+/// An intset's storage: Redis's `intset` struct (`encoding`, `length`,
+/// `contents[]`) as a `ManagedBuffer`. A 24-byte object header, then the
+/// values: ten 16-bit values take one 48-byte malloc chunk, where an
+/// `[Int16]` takes 64 (its header is 32 bytes).
+final class IntSetBuffer: ManagedBuffer<IntSetHeader, UInt8> {
+    /// A buffer with room for `capacity` values of `width` bytes, holding none.
+    static func make(width: Int, capacity: Int) -> IntSetBuffer {
+        let buffer = IntSetBuffer.create(minimumCapacity: max(capacity, 1) * width) { _ in
+            IntSetHeader(count: 0, width: UInt8(width))
+        }
+        return unsafeDowncast(buffer, to: IntSetBuffer.self)
+    }
+}
+
 /// A small set of integers as Redis's intset (`intset.c`): the values sorted
-/// ascending in one packed array of the narrowest width that holds them all
+/// ascending in one packed buffer of the narrowest width that holds them all
 /// (16, 32 or 64 bits), found by binary search.
 ///
-/// Why: a set of ten small integers costs one 52-byte array allocation
-/// instead of a hash table's index and per-member strings. The width only
-/// grows (`intsetUpgradeAndAdd`): a value that does not fit the current width
-/// is smaller or larger than every stored one, so it goes first or last.
+/// Why: a set of ten small integers costs one 48-byte allocation instead of
+/// a hash table's index and per-member strings. The width only grows
+/// (`intsetUpgradeAndAdd`): a value that does not fit the current width is
+/// smaller or larger than every stored one, so it goes first or last.
 ///
-/// One array per width, in an enum, so the whole value is one reference
-/// (8 bytes) and `SetObject` stays in the smallest malloc chunk.
+/// One reference wide, so `SetObject` stays in the smallest malloc chunk.
+/// Copies share the buffer until one of them changes (copy on write); a
+/// change made by the only owner happens in place when the buffer has room,
+/// else it moves to a buffer exactly one value bigger, as Redis reallocs.
 struct IntSet {
-    private enum Storage {
-        case int16([Int16])
-        case int32([Int32])
-        case int64([Int64])
-    }
+    private var buffer: IntSetBuffer
 
-    private var storage: Storage = .int16([])
+    /// The buffer of every new empty intset (and of the placeholder
+    /// `SetObject` parks in its storage while it changes one in place). Never
+    /// written: a buffer changes in place only when uniquely referenced, and
+    /// this one is always also referenced here.
+    private nonisolated(unsafe) static let emptyBuffer = IntSetBuffer.make(width: 2, capacity: 0)
 
-    init() {}
+    init() { buffer = IntSet.emptyBuffer }
 
     /// Bits per element: 16, 32 or 64 (`intrev32ifbe(is->encoding) * 8`).
-    var width: Int {
-        switch storage {
-        case .int16: return 16
-        case .int32: return 32
-        case .int64: return 64
-        }
-    }
+    var width: Int { Int(buffer.header.width) * 8 }
 
-    var count: Int {
-        switch storage {
-        case .int16(let values): return values.count
-        case .int32(let values): return values.count
-        case .int64(let values): return values.count
-        }
-    }
+    var count: Int { Int(buffer.header.count) }
 
-    /// The narrowest width holding `value` (`_intsetValueEncoding`).
+    /// The narrowest width in bits holding `value` (`_intsetValueEncoding`).
     static func width(for value: Int64) -> Int {
         if value < Int64(Int32.min) || value > Int64(Int32.max) { return 64 }
         if value < Int64(Int16.min) || value > Int64(Int16.max) { return 32 }
         return 16
     }
 
-    /// The value at sorted position `index`.
+    /// The value at sorted position `index` (`_intsetGet`).
     func value(at index: Int) -> Int64 {
-        switch storage {
-        case .int16(let values): return Int64(values[index])
-        case .int32(let values): return Int64(values[index])
-        case .int64(let values): return values[index]
+        IntSet.load(buffer, index)
+    }
+
+    private static func load(_ buffer: IntSetBuffer, _ index: Int) -> Int64 {
+        let bytes = Int(buffer.header.width)
+        return buffer.withUnsafeMutablePointerToElements { pointer in
+            let raw = UnsafeRawPointer(pointer)
+            switch bytes {
+            case 2: return Int64(raw.loadUnaligned(fromByteOffset: index * 2, as: Int16.self))
+            case 4: return Int64(raw.loadUnaligned(fromByteOffset: index * 4, as: Int32.self))
+            default: return raw.loadUnaligned(fromByteOffset: index * 8, as: Int64.self)
+            }
+        }
+    }
+
+    /// Writes `value` (which fits the width) at `index` (`_intsetSet`).
+    private static func store(_ buffer: IntSetBuffer, _ index: Int, _ value: Int64) {
+        let bytes = Int(buffer.header.width)
+        buffer.withUnsafeMutablePointerToElements { pointer in
+            let raw = UnsafeMutableRawPointer(pointer)
+            switch bytes {
+            case 2: raw.storeBytes(of: Int16(value), toByteOffset: index * 2, as: Int16.self)
+            case 4: raw.storeBytes(of: Int32(value), toByteOffset: index * 4, as: Int32.self)
+            default: raw.storeBytes(of: value, toByteOffset: index * 8, as: Int64.self)
+            }
         }
     }
 
     /// `intsetFind`: a value wider than the set's width cannot be in it.
     func contains(_ value: Int64) -> Bool {
         guard IntSet.width(for: value) <= width else { return false }
-        return IntSet.search(self, value).found
+        return search(value).found
     }
 
     /// Adds `value`; returns true when it was not there (`intsetAdd`).
     @discardableResult
     mutating func insert(_ value: Int64) -> Bool {
-        if IntSet.width(for: value) > width {
-            upgrade(to: IntSet.width(for: value))
+        let needed = IntSet.width(for: value)
+        if needed > width {
             // Wider than every stored value: it is the new minimum or maximum.
-            if value < 0 { insert(value, at: 0) } else { insert(value, at: count) }
+            rebuild(width: needed, inserting: value, at: value < 0 ? 0 : count)
             return true
         }
-        let (found, index) = IntSet.search(self, value)
+        let (found, index) = search(value)
         guard !found else { return false }
-        insert(value, at: index)
+        let size = Int(buffer.header.width)
+        if isKnownUniquelyReferenced(&buffer) && (count + 1) * size <= buffer.capacity {
+            let oldCount = count
+            buffer.withUnsafeMutablePointerToElements { pointer in
+                // memmove: the regions overlap.
+                UnsafeMutableRawPointer(pointer + (index + 1) * size)
+                    .copyMemory(from: pointer + index * size, byteCount: (oldCount - index) * size)
+            }
+            IntSet.store(buffer, index, value)
+            buffer.header.count += 1
+        } else {
+            rebuild(width: needed > width ? needed : width, inserting: value, at: index)
+        }
         return true
     }
 
@@ -79,94 +123,54 @@ struct IntSet {
     @discardableResult
     mutating func remove(_ value: Int64) -> Bool {
         guard IntSet.width(for: value) <= width else { return false }
-        let (found, index) = IntSet.search(self, value)
+        let (found, index) = search(value)
         guard found else { return false }
-        switch storage {
-        case .int16(var values):
-            storage = .int16([])  // drop the enum's reference so the array changes in place
-            values.remove(at: index)
-            storage = .int16(values)
-        case .int32(var values):
-            storage = .int16([])
-            values.remove(at: index)
-            storage = .int32(values)
-        case .int64(var values):
-            storage = .int16([])
-            values.remove(at: index)
-            storage = .int64(values)
+        if !isKnownUniquelyReferenced(&buffer) { rebuild(width: width, inserting: nil, at: 0) }
+        let size = Int(buffer.header.width), oldCount = count
+        buffer.withUnsafeMutablePointerToElements { pointer in
+            UnsafeMutableRawPointer(pointer + index * size)
+                .copyMemory(from: pointer + (index + 1) * size, byteCount: (oldCount - index - 1) * size)
         }
+        buffer.header.count -= 1
         return true
     }
 
     /// Calls `body` with every value in ascending order.
     func forEach(_ body: (Int64) throws -> Void) rethrows {
-        switch storage {
-        case .int16(let values): for value in values { try body(Int64(value)) }
-        case .int32(let values): for value in values { try body(Int64(value)) }
-        case .int64(let values): for value in values { try body(value) }
-        }
+        for index in 0..<count { try body(IntSet.load(buffer, index)) }
     }
 
     /// Binary search (`intsetSearch`): whether `value` is present and the
     /// position where it is or would be inserted. `value` must fit the width.
-    private static func search(_ set: IntSet, _ value: Int64) -> (found: Bool, index: Int) {
-        var low = 0, high = set.count
+    private func search(_ value: Int64) -> (found: Bool, index: Int) {
+        var low = 0, high = count
         while low < high {
             let middle = (low + high) / 2
-            let current = set.value(at: middle)
+            let current = IntSet.load(buffer, middle)
             if current == value { return (true, middle) }
             if current < value { low = middle + 1 } else { high = middle }
         }
         return (false, low)
     }
 
-    /// Inserts `value` (which fits the width) at `index`, growing the array
-    /// by exactly one element as Redis's `intsetResize` reallocs.
-    private mutating func insert(_ value: Int64, at index: Int) {
-        switch storage {
-        case .int16(var values):
-            storage = .int16([])
-            IntSet.insertExactly(&values, Int16(value), at: index)
-            storage = .int16(values)
-        case .int32(var values):
-            storage = .int16([])
-            IntSet.insertExactly(&values, Int32(value), at: index)
-            storage = .int32(values)
-        case .int64(var values):
-            storage = .int16([])
-            IntSet.insertExactly(&values, value, at: index)
-            storage = .int64(values)
+    /// Moves the values to a new buffer of `newWidth` bits with room for
+    /// exactly what it holds, inserting `value` at `position` on the way
+    /// (`intsetResize` + `intsetUpgradeAndAdd`).
+    private mutating func rebuild(width newWidth: Int, inserting value: Int64?, at position: Int) {
+        let old = buffer, oldCount = count
+        let newCount = oldCount + (value == nil ? 0 : 1)
+        let fresh = IntSetBuffer.make(width: newWidth / 8, capacity: newCount)
+        var target = 0
+        for index in 0..<oldCount {
+            if index == position, let value {
+                IntSet.store(fresh, target, value)
+                target += 1
+            }
+            IntSet.store(fresh, target, IntSet.load(old, index))
+            target += 1
         }
-    }
-
-    /// `Array.insert` doubles the capacity when full, which would cost up
-    /// to twice the memory of a settled set; grow by one element instead
-    /// (malloc's chunk rounding leaves some slack that later inserts use).
-    private static func insertExactly<T>(_ values: inout [T], _ value: T, at index: Int) {
-        if values.count == values.capacity {
-            var grown: [T] = []
-            grown.reserveCapacity(values.count + 1)
-            grown.append(contentsOf: values[..<index])
-            grown.append(value)
-            grown.append(contentsOf: values[index...])
-            values = grown
-        } else {
-            values.insert(value, at: index)
-        }
-    }
-
-    /// Rewrites every value at `newWidth` bits (`intsetUpgradeAndAdd`).
-    private mutating func upgrade(to newWidth: Int) {
-        var all: [Int64] = []
-        all.reserveCapacity(count + 1)
-        forEach { all.append($0) }
-        if newWidth == 64 {
-            storage = .int64(all)
-        } else {
-            var values: [Int32] = []
-            values.reserveCapacity(all.count + 1)
-            for value in all { values.append(Int32(value)) }
-            storage = .int32(values)
-        }
+        if position == oldCount, let value { IntSet.store(fresh, target, value) }
+        fresh.header.count = UInt32(newCount)
+        buffer = fresh
     }
 }
