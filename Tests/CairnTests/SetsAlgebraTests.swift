@@ -38,8 +38,7 @@ import Testing
         #expect(t.run("SINTERCARD", "-1", "a") == numkeys)
         #expect(t.run("SINTERCARD", "x", "a") == numkeys)
         #expect(t.run("SINTERCARD", "3", "a", "b") == .err("ERR Number of keys can't be greater than number of args"))
-        #expect(t.run("SINTERCARD", "1", "a", "LIMIT") == .err("ERR Number of keys can't be greater than number of args") ||
-                t.run("SINTERCARD", "1", "a", "LIMIT") == syntaxError)
+        #expect(t.run("SINTERCARD", "1", "a", "LIMIT") == syntaxError, "LIMIT without a value")
         #expect(t.run("SINTERCARD", "1", "a", "LIMIT", "-1") == .err("ERR LIMIT can't be negative"))
         #expect(t.run("SINTERCARD", "1", "a", "LIMIT", "x") == .err("ERR LIMIT can't be negative"))
         #expect(t.run("SINTERCARD", "1", "a", "FOO", "1") == syntaxError)

@@ -86,6 +86,7 @@ import Testing
     /// 16-byte header plus 8 bytes (a 32-byte malloc chunk).
     @Test func smallSetsStayCompact() {
         #expect(MemoryLayout<IntSet>.size == 8)
+        #expect(MemoryLayout<IntSetHeader>.size == 4)
         #expect(SetObject.storageSize == 8)
     }
 

@@ -1,19 +1,36 @@
-/// The header of an `IntSet` buffer: how many values, and their width.
+/// The header of an `IntSet` buffer: the value count and the width in one
+/// 32-bit word (low 30 bits: count; high 2 bits: log2 of the bytes per
+/// value, 1-3), so the values start 20 bytes into the object and ten
+/// 16-bit values fit a 48-byte malloc chunk (glibc adds 8 bytes to each
+/// request; one more header byte would push it to 64).
 struct IntSetHeader {
-    var count: UInt32
+    var packed: UInt32
+
+    /// The most values an intset can hold; `SetObject` converts far earlier.
+    static let maxCount = (1 << 30) - 1
+
+    init(count: Int, bytesPerValue: Int) {
+        packed = UInt32(count) | UInt32(bytesPerValue.trailingZeroBitCount) << 30
+    }
+
+    var count: Int {
+        get { Int(packed & 0x3FFF_FFFF) }
+        set { packed = packed & 0xC000_0000 | UInt32(newValue) }
+    }
+
     /// Bytes per value: 2, 4 or 8.
-    var width: UInt8
+    var bytesPerValue: Int { 1 << Int(packed >> 30) }
 }
 
 /// An intset's storage: Redis's `intset` struct (`encoding`, `length`,
-/// `contents[]`) as a `ManagedBuffer`. A 24-byte object header, then the
-/// values: ten 16-bit values take one 48-byte malloc chunk, where an
+/// `contents[]`) as a `ManagedBuffer`: a 20-byte object header, then the
+/// values. Ten 16-bit values take one 48-byte malloc chunk, where an
 /// `[Int16]` takes 64 (its header is 32 bytes).
 final class IntSetBuffer: ManagedBuffer<IntSetHeader, UInt8> {
-    /// A buffer with room for `capacity` values of `width` bytes, holding none.
-    static func make(width: Int, capacity: Int) -> IntSetBuffer {
-        let buffer = IntSetBuffer.create(minimumCapacity: max(capacity, 1) * width) { _ in
-            IntSetHeader(count: 0, width: UInt8(width))
+    /// A buffer with room for `capacity` values of `bytesPerValue` bytes, holding none.
+    static func make(bytesPerValue: Int, capacity: Int) -> IntSetBuffer {
+        let buffer = IntSetBuffer.create(minimumCapacity: max(capacity, 1) * bytesPerValue) { _ in
+            IntSetHeader(count: 0, bytesPerValue: bytesPerValue)
         }
         return unsafeDowncast(buffer, to: IntSetBuffer.self)
     }
@@ -39,14 +56,14 @@ struct IntSet {
     /// `SetObject` parks in its storage while it changes one in place). Never
     /// written: a buffer changes in place only when uniquely referenced, and
     /// this one is always also referenced here.
-    private nonisolated(unsafe) static let emptyBuffer = IntSetBuffer.make(width: 2, capacity: 0)
+    private nonisolated(unsafe) static let emptyBuffer = IntSetBuffer.make(bytesPerValue: 2, capacity: 0)
 
     init() { buffer = IntSet.emptyBuffer }
 
     /// Bits per element: 16, 32 or 64 (`intrev32ifbe(is->encoding) * 8`).
-    var width: Int { Int(buffer.header.width) * 8 }
+    var width: Int { buffer.header.bytesPerValue * 8 }
 
-    var count: Int { Int(buffer.header.count) }
+    var count: Int { buffer.header.count }
 
     /// The narrowest width in bits holding `value` (`_intsetValueEncoding`).
     static func width(for value: Int64) -> Int {
@@ -61,7 +78,7 @@ struct IntSet {
     }
 
     private static func load(_ buffer: IntSetBuffer, _ index: Int) -> Int64 {
-        let bytes = Int(buffer.header.width)
+        let bytes = buffer.header.bytesPerValue
         return buffer.withUnsafeMutablePointerToElements { pointer in
             let raw = UnsafeRawPointer(pointer)
             switch bytes {
@@ -74,7 +91,7 @@ struct IntSet {
 
     /// Writes `value` (which fits the width) at `index` (`_intsetSet`).
     private static func store(_ buffer: IntSetBuffer, _ index: Int, _ value: Int64) {
-        let bytes = Int(buffer.header.width)
+        let bytes = buffer.header.bytesPerValue
         buffer.withUnsafeMutablePointerToElements { pointer in
             let raw = UnsafeMutableRawPointer(pointer)
             switch bytes {
@@ -102,7 +119,7 @@ struct IntSet {
         }
         let (found, index) = search(value)
         guard !found else { return false }
-        let size = Int(buffer.header.width)
+        let size = buffer.header.bytesPerValue
         if isKnownUniquelyReferenced(&buffer) && (count + 1) * size <= buffer.capacity {
             let oldCount = count
             buffer.withUnsafeMutablePointerToElements { pointer in
@@ -126,7 +143,7 @@ struct IntSet {
         let (found, index) = search(value)
         guard found else { return false }
         if !isKnownUniquelyReferenced(&buffer) { rebuild(width: width, inserting: nil, at: 0) }
-        let size = Int(buffer.header.width), oldCount = count
+        let size = buffer.header.bytesPerValue, oldCount = count
         buffer.withUnsafeMutablePointerToElements { pointer in
             UnsafeMutableRawPointer(pointer + index * size)
                 .copyMemory(from: pointer + (index + 1) * size, byteCount: (oldCount - index - 1) * size)
@@ -159,7 +176,7 @@ struct IntSet {
     private mutating func rebuild(width newWidth: Int, inserting value: Int64?, at position: Int) {
         let old = buffer, oldCount = count
         let newCount = oldCount + (value == nil ? 0 : 1)
-        let fresh = IntSetBuffer.make(width: newWidth / 8, capacity: newCount)
+        let fresh = IntSetBuffer.make(bytesPerValue: newWidth / 8, capacity: newCount)
         var target = 0
         for index in 0..<oldCount {
             if index == position, let value {
@@ -170,7 +187,7 @@ struct IntSet {
             target += 1
         }
         if position == oldCount, let value { IntSet.store(fresh, target, value) }
-        fresh.header.count = UInt32(newCount)
+        fresh.header.count = newCount
         buffer = fresh
     }
 }

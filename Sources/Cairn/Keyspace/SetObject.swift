@@ -83,7 +83,8 @@ final class SetObject {
 
     /// Adds `member`; returns true when it is new (`setTypeAdd`). An intset
     /// becomes a table when a non-integer arrives, or after the insert that
-    /// passes `setMaxIntsetEntries` (capped at 2^30 as Redis does).
+    /// passes `setMaxIntsetEntries` (capped below 2^30 - 1, Redis caps at 2^30:
+    /// the intset header counts in 30 bits).
     @discardableResult
     func add(_ member: ByteString, limits: EncodingLimits) -> Bool {
         switch storage {
@@ -96,7 +97,7 @@ final class SetObject {
             storage = .intset(IntSet())  // drop the enum's reference so the array changes in place
             let added = set.insert(value)
             storage = .intset(set)
-            if added && set.count > min(limits.setMaxIntsetEntries, 1 << 30) { convertToTable() }
+            if added && set.count > min(limits.setMaxIntsetEntries, IntSetHeader.maxCount - 1) { convertToTable() }
             return added
         case .table(let box):
             guard box.table.find(member) == nil else { return false }
