@@ -177,7 +177,9 @@ final class SetObject {
     private func convertToTable() {
         guard case .intset(let set) = storage else { return }
         var table = ByteTable<Void>()
-        set.forEach { table.insertNew(ByteString(integer: $0), ()) }
+        // As decimal text, not the integer encoding: lookups hash and
+        // compare the stored bytes, which an integer would format every time.
+        set.forEach { table.insertNew(ByteString($0.decimal), ()) }
         storage = .table(MemberTable(table))
     }
 }
