@@ -15,6 +15,7 @@ echo "== cairn (release, in-process, single thread)"
 .build/release/cairn-bench strings "$keys" | tee /tmp/cairn-bench-strings.tsv
 .build/release/cairn-bench hashes "$hashes" | tee /tmp/cairn-bench-hashes.tsv
 .build/release/cairn-bench lists "$list_elements" | tee /tmp/cairn-bench-lists.tsv
+.build/release/cairn-bench sets "$hashes" | tee /tmp/cairn-bench-sets.tsv
 
 rss_of() { awk '/VmRSS/ {print $2 * 1024}' "/proc/$1/status"; }
 start_redis() {
@@ -83,12 +84,41 @@ PY
 after=$(rss_of "$redis_pid")
 redis_small=$(( (after - before) / (list_elements / 10) ))
 echo "redis.lists.small_bytes_per_list	$redis_small	B"
+# Sets: the same shapes as cairn-bench sets (10 string members, then 10 integers).
+start_redis
+before=$(rss_of "$redis_pid")
+python3 - "$hashes" <<'PY' | redis-cli -p "$port" --pipe >/dev/null
+import sys
+n = int(sys.argv[1]); out = sys.stdout
+for i in range(n):
+    key = "set:%08d" % i
+    for m in range(10):
+        member = "member%d" % m
+        out.write("*3\r\n$4\r\nSADD\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n" % (len(key), key, len(member), member))
+PY
+middle=$(rss_of "$redis_pid")
+python3 - "$hashes" <<'PY' | redis-cli -p "$port" --pipe >/dev/null
+import sys
+n = int(sys.argv[1]); out = sys.stdout
+for i in range(n):
+    key = "iset:%08d" % i
+    for m in range(10):
+        member = str(m * 1000)
+        out.write("*3\r\n$4\r\nSADD\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n" % (len(key), key, len(member), member))
+PY
+after=$(rss_of "$redis_pid")
+redis_sets=$(( (middle - before) / hashes ))
+redis_intsets=$(( (after - middle) / hashes ))
+echo "redis.sets.bytes_per_set	$redis_sets	B"
+echo "redis.sets.intset_bytes_per_set	$redis_intsets	B"
 stop_redis
 
 cairn_strings=$(awk '$1=="strings.bytes_per_key" {print $2}' /tmp/cairn-bench-strings.tsv)
 cairn_hashes=$(awk '$1=="hashes.bytes_per_hash" {print $2}' /tmp/cairn-bench-hashes.tsv)
+cairn_sets=$(awk '$1=="sets.bytes_per_set" {print $2}' /tmp/cairn-bench-sets.tsv)
+cairn_intsets=$(awk '$1=="sets.intset_bytes_per_set" {print $2}' /tmp/cairn-bench-sets.tsv)
 echo "== ratios (cairn / redis; lower is better for memory)"
 cairn_queue=$(awk '$1=="lists.queue_bytes_per_element" {print $2}' /tmp/cairn-bench-lists.tsv)
 cairn_small=$(awk '$1=="lists.small_bytes_per_list" {print $2}' /tmp/cairn-bench-lists.tsv)
-python3 -c "print('memory per string key: %.2f' % ($cairn_strings / $redis_strings)); print('memory per hash: %.2f' % ($cairn_hashes / $redis_hashes))"
+python3 -c "print('memory per string key: %.2f' % ($cairn_strings / $redis_strings)); print('memory per hash: %.2f' % ($cairn_hashes / $redis_hashes)); print('memory per set: %.2f' % ($cairn_sets / $redis_sets)); print('memory per intset: %.2f' % ($cairn_intsets / $redis_intsets))"
 python3 -c "print('memory per queue element: %.2f' % ($cairn_queue / $redis_queue)); print('memory per small list: %.2f' % ($cairn_small / $redis_small))"

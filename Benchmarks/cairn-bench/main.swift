@@ -82,10 +82,41 @@ case "hashes":
     report("hashes.hgetall_ops_per_sec", Double(count) / hgetallSeconds, "ops/s")
 case "lists":
     runListWorkload(count: count)
+case "sets":
+    // 100,000 sets of 10 members (short strings, so hash tables: the
+    // general form), then 100,000 sets of 10 small integers (intsets).
+    let sadd = Array("SADD".utf8), sismember = Array("SISMEMBER".utf8)
+    let members = (0..<10).map { Array("member\($0)".utf8) }
+    let integers = (0..<10).map { Array(String($0 * 1000).utf8) }
+    let keys = (0..<count).map { keyName("set:", $0) }
+    let intKeys = (0..<count).map { keyName("iset:", $0) }
+    let before = residentBytes()
+    let saddSeconds = seconds {
+        for key in keys {
+            for member in members { _ = engine.execute([sadd, key, member]) }
+        }
+    }
+    let afterTables = residentBytes()
+    for key in intKeys {
+        for member in integers { _ = engine.execute([sadd, key, member]) }
+    }
+    let afterIntsets = residentBytes()
+    var hits = 0
+    let sismemberSeconds = seconds {
+        for key in keys {
+            for member in members { if engine.execute([sismember, key, member]) == .integer(1) { hits += 1 } }
+        }
+    }
+    precondition(hits == count * 10)
+    report("sets.bytes_per_set", Double(afterTables - before) / Double(count), "B")
+    report("sets.bytes_per_member", Double(afterTables - before) / Double(count * 10), "B")
+    report("sets.intset_bytes_per_set", Double(afterIntsets - afterTables) / Double(count), "B")
+    report("sets.sadd_ops_per_sec", Double(count * 10) / saddSeconds, "ops/s")
+    report("sets.sismember_ops_per_sec", Double(count * 10) / sismemberSeconds, "ops/s")
 case "fdatasync", "recovery", "recovery-open", "durable-writes", "group-commit":
     // The log benchmarks (Benchmarks/log.sh), in their own files.
     runLogWorkload(workload, arguments: Array(arguments.dropFirst(2)))
 default:
-    print("usage: cairn-bench strings|hashes|lists|fdatasync|recovery|durable-writes|group-commit [N]")
+    print("usage: cairn-bench strings|hashes|lists|sets|fdatasync|recovery|durable-writes|group-commit [N]")
     exit(2)
 }

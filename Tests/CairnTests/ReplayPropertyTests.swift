@@ -65,7 +65,7 @@ enum Workload {
         func future() -> String { String(now + Int64.random(in: -2000...8000, using: &random)) }
 
         let argv: [String]
-        switch Int.random(in: 0..<56, using: &random) {
+        switch Int.random(in: 0..<62, using: &random) {
         case 0: argv = ["SET", key(), value()]
         case 1: argv = ["SET", key(), value(), "PX", String(Int.random(in: 1...6000, using: &random))]
         case 2: argv = ["SET", key(), value(), pick(["NX", "XX", "KEEPTTL", "GET"])]
@@ -121,6 +121,7 @@ enum Workload {
         case 52: argv = ["RPUSH", pick(["l0", "l1"])] + (0..<Int.random(in: 1...8, using: &random)).map { _ in value() }
         case 53: argv = ["LRANGE", key(), "0", "-1"]
         case 54: argv = ["LPOS", key(), value(), "RANK", pick(["1", "-1", "2"])]
+        case 55..<61: argv = setCommand(&random)
         default: argv = ["SCAN", "0", "COUNT", "100"]
         }
         return argv.map { Array($0.utf8) }

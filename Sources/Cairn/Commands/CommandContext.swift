@@ -76,6 +76,15 @@ struct CommandContext {
         }
     }
 
+    /// The set at `key`, nil if missing, WRONGTYPE if another type.
+    func set(_ key: ByteString) throws(CommandError) -> SetObject? {
+        switch lookup(key) {
+        case nil: return nil
+        case .set(let set): return set
+        default: throw .wrongType
+        }
+    }
+
     /// Stores `value` at `key`, dropping its TTL unless `keepTTL`.
     func set(_ key: ByteString, _ value: Value, keepTTL: Bool = false) {
         keyspace.set(database, key, value, keepTTL: keepTTL)

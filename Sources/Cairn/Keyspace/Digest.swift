@@ -52,6 +52,17 @@ enum Digest {
                     item.combine(element)
                     return true
                 }
+            case .set(let set):
+                // Members are summed, so the digest ignores their order.
+                item.combine(4)
+                var members = Lanes()
+                set.forEach { member in
+                    var one = Hash128()
+                    one.combine(member)
+                    members.add(one.finalize())
+                }
+                item.combine(members.high)
+                item.combine(members.low)
             }
             item.combine(UInt64(bitPattern: database.expires[key] ?? -1))
             total.add(item.finalize())

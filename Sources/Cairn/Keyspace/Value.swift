@@ -9,6 +9,7 @@ enum Value {
     case string(ByteString)
     case hash(HashObject)
     case list(ListObject)
+    case set(SetObject)
 
     /// The name `TYPE` reports.
     var typeName: String {
@@ -16,6 +17,7 @@ enum Value {
         case .string: return "string"
         case .hash: return "hash"
         case .list: return "list"
+        case .set: return "set"
         }
     }
 
@@ -26,6 +28,7 @@ enum Value {
         case .string: return self
         case .hash(let hash): return .hash(hash.copy())
         case .list(let list): return .list(list.copy())
+        case .set(let set): return .set(set.copy())
         }
     }
 
@@ -41,6 +44,8 @@ enum Value {
         case .list:
             // Redis 7.0 has one list encoding (listpack lists came in 7.2).
             return "quicklist"
+        case .set(let set):
+            return set.isIntset ? "intset" : "hashtable"
         }
     }
 }
@@ -50,6 +55,8 @@ enum Value {
 public struct EncodingLimits: Sendable {
     public var hashMaxListpackEntries = 128
     public var hashMaxListpackValue = 64
+    /// `set-max-intset-entries`: an intset holding more becomes a hash table.
+    public var setMaxIntsetEntries = 512
     public init() {}
 }
 

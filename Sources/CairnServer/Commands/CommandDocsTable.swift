@@ -316,12 +316,22 @@ extension CommandDocs {
     CommandDocs("rpushx", summary: "Append an element to a list, only if the list exists", since: "2.2.0", group: "list", complexity: "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", history: [("4.0.0", "Accepts multiple `element` arguments.")], aclCategories: ["list"], keySpecs: [KeySpec(["RW", "insert"], .index(1), .range(0, 1, 0))], arguments: [
         Arg("key", "key", keySpec: 0),
         Arg("element", "string", flags: ["multiple"])]),
+    CommandDocs("sadd", summary: "Add one or more members to a set", since: "1.0.0", group: "set", complexity: "O(1) for each element added, so O(N) to add N elements when the command is called with multiple arguments.", history: [("2.4.0", "Accepts multiple `member` arguments.")], aclCategories: ["set"], keySpecs: [KeySpec(["RW", "insert"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("member", "string", flags: ["multiple"])]),
     CommandDocs("save", summary: "Synchronously save the dataset to disk", since: "1.0.0", group: "server", complexity: "O(N) where N is the total number of keys in all databases"),
     CommandDocs("scan", summary: "Incrementally iterate the keys space", since: "2.8.0", group: "generic", complexity: "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection.", history: [("6.0.0", "Added the `TYPE` subcommand.")], aclCategories: ["keyspace"], tips: ["nondeterministic_output", "request_policy:special"], arguments: [
         Arg("cursor", "integer"),
         Arg("pattern", "pattern", token: "MATCH", flags: ["optional"]),
         Arg("count", "integer", token: "COUNT", flags: ["optional"]),
         Arg("type", "string", token: "TYPE", since: "6.0.0", flags: ["optional"])]),
+    CommandDocs("scard", summary: "Get the number of members in a set", since: "1.0.0", group: "set", complexity: "O(1)", aclCategories: ["set"], keySpecs: [KeySpec(["RO"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0)]),
+    CommandDocs("sdiff", summary: "Subtract multiple sets", since: "1.0.0", group: "set", complexity: "O(N) where N is the total number of elements in all given sets.", aclCategories: ["set"], tips: ["nondeterministic_output_order"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(-1, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0, flags: ["multiple"])]),
+    CommandDocs("sdiffstore", summary: "Subtract multiple sets and store the resulting set in a key", since: "1.0.0", group: "set", complexity: "O(N) where N is the total number of elements in all given sets.", aclCategories: ["set"], keySpecs: [KeySpec(["OW", "update"], .index(1), .range(0, 1, 0)), KeySpec(["RO", "access"], .index(2), .range(-1, 1, 0))], arguments: [
+        Arg("destination", "key", keySpec: 0),
+        Arg("key", "key", keySpec: 1, flags: ["multiple"])]),
     CommandDocs("select", summary: "Change the selected database for the current connection", since: "1.0.0", group: "connection", complexity: "O(1)", aclCategories: ["connection"], arguments: [
         Arg("index", "integer")]),
     CommandDocs("set", summary: "Set the string value of a key", since: "1.0.0", group: "string", complexity: "O(1)", history: [("2.6.12", "Added the `EX`, `PX`, `NX` and `XX` options."), ("6.0.0", "Added the `KEEPTTL` option."), ("6.2.0", "Added the `GET`, `EXAT` and `PXAT` option."), ("7.0.0", "Allowed the `NX` and `GET` options to be used together.")], aclCategories: ["string"], keySpecs: [KeySpec(["RW", "access", "update", "variable_flags"], .index(1), .range(0, 1, 0), notes: "RW and ACCESS due to the optional `GET` argument")], arguments: [
@@ -350,6 +360,41 @@ extension CommandDocs {
         Arg("now", "pure-token", token: "NOW", since: "7.0.0", flags: ["optional"]),
         Arg("force", "pure-token", token: "FORCE", since: "7.0.0", flags: ["optional"]),
         Arg("abort", "pure-token", token: "ABORT", since: "7.0.0", flags: ["optional"])]),
+    CommandDocs("sinter", summary: "Intersect multiple sets", since: "1.0.0", group: "set", complexity: "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.", aclCategories: ["set"], tips: ["nondeterministic_output_order"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(-1, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0, flags: ["multiple"])]),
+    CommandDocs("sintercard", summary: "Intersect multiple sets and return the cardinality of the result", since: "7.0.0", group: "set", complexity: "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.", aclCategories: ["set"], keySpecs: [KeySpec(["RO", "access"], .index(1), .keyNumber(0, 1, 1))], arguments: [
+        Arg("numkeys", "integer"),
+        Arg("key", "key", keySpec: 0, flags: ["multiple"]),
+        Arg("limit", "integer", token: "LIMIT", flags: ["optional"])]),
+    CommandDocs("sinterstore", summary: "Intersect multiple sets and store the resulting set in a key", since: "1.0.0", group: "set", complexity: "O(N*M) worst case where N is the cardinality of the smallest set and M is the number of sets.", aclCategories: ["set"], keySpecs: [KeySpec(["RW", "update"], .index(1), .range(0, 1, 0)), KeySpec(["RO", "access"], .index(2), .range(-1, 1, 0))], arguments: [
+        Arg("destination", "key", keySpec: 0),
+        Arg("key", "key", keySpec: 1, flags: ["multiple"])]),
+    CommandDocs("sismember", summary: "Determine if a given value is a member of a set", since: "1.0.0", group: "set", complexity: "O(1)", aclCategories: ["set"], keySpecs: [KeySpec(["RO"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("member", "string")]),
+    CommandDocs("smembers", summary: "Get all the members in a set", since: "1.0.0", group: "set", complexity: "O(N) where N is the set cardinality.", aclCategories: ["set"], tips: ["nondeterministic_output_order"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0)]),
+    CommandDocs("smismember", summary: "Returns the membership associated with the given elements for a set", since: "6.2.0", group: "set", complexity: "O(N) where N is the number of elements being checked for membership", aclCategories: ["set"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("member", "string", flags: ["multiple"])]),
+    CommandDocs("smove", summary: "Move a member from one set to another", since: "1.0.0", group: "set", complexity: "O(1)", aclCategories: ["set"], keySpecs: [KeySpec(["RW", "access", "delete"], .index(1), .range(0, 1, 0)), KeySpec(["RW", "insert"], .index(2), .range(0, 1, 0))], arguments: [
+        Arg("source", "key", keySpec: 0),
+        Arg("destination", "key", keySpec: 1),
+        Arg("member", "string")]),
+    CommandDocs("spop", summary: "Remove and return one or multiple random members from a set", since: "1.0.0", group: "set", complexity: "Without the count argument O(1), otherwise O(N) where N is the value of the passed count.", history: [("3.2.0", "Added the `count` argument.")], aclCategories: ["set"], tips: ["nondeterministic_output"], keySpecs: [KeySpec(["RW", "access", "delete"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("count", "integer", since: "3.2.0", flags: ["optional"])]),
+    CommandDocs("srandmember", summary: "Get one or multiple random members from a set", since: "1.0.0", group: "set", complexity: "Without the count argument O(1), otherwise O(N) where N is the absolute value of the passed count.", history: [("2.6.0", "Added the optional `count` argument.")], aclCategories: ["set"], tips: ["nondeterministic_output"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("count", "integer", since: "2.6.0", flags: ["optional"])]),
+    CommandDocs("srem", summary: "Remove one or more members from a set", since: "1.0.0", group: "set", complexity: "O(N) where N is the number of members to be removed.", history: [("2.4.0", "Accepts multiple `member` arguments.")], aclCategories: ["set"], keySpecs: [KeySpec(["RW", "delete"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("member", "string", flags: ["multiple"])]),
+    CommandDocs("sscan", summary: "Incrementally iterate Set elements", since: "2.8.0", group: "set", complexity: "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..", aclCategories: ["set"], tips: ["nondeterministic_output"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("cursor", "integer"),
+        Arg("pattern", "pattern", token: "MATCH", flags: ["optional"]),
+        Arg("count", "integer", token: "COUNT", flags: ["optional"])]),
     CommandDocs("strlen", summary: "Get the length of the value stored in a key", since: "2.2.0", group: "string", complexity: "O(1)", aclCategories: ["string"], keySpecs: [KeySpec(["RO"], .index(1), .range(0, 1, 0))], arguments: [
         Arg("key", "key", keySpec: 0)]),
     CommandDocs("subscribe", summary: "Listen for messages published to the given channels", since: "2.0.0", group: "pubsub", complexity: "O(N) where N is the number of channels to subscribe to.", arguments: [
@@ -358,6 +403,11 @@ extension CommandDocs {
         Arg("key", "key", keySpec: 0),
         Arg("start", "integer"),
         Arg("end", "integer")]),
+    CommandDocs("sunion", summary: "Add multiple sets", since: "1.0.0", group: "set", complexity: "O(N) where N is the total number of elements in all given sets.", aclCategories: ["set"], tips: ["nondeterministic_output_order"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(-1, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0, flags: ["multiple"])]),
+    CommandDocs("sunionstore", summary: "Add multiple sets and store the resulting set in a key", since: "1.0.0", group: "set", complexity: "O(N) where N is the total number of elements in all given sets.", aclCategories: ["set"], keySpecs: [KeySpec(["OW", "update"], .index(1), .range(0, 1, 0)), KeySpec(["RO", "access"], .index(2), .range(-1, 1, 0))], arguments: [
+        Arg("destination", "key", keySpec: 0),
+        Arg("key", "key", keySpec: 1, flags: ["multiple"])]),
     CommandDocs("swapdb", summary: "Swaps two Redis databases", since: "4.0.0", group: "server", complexity: "O(N) where N is the count of clients watching or blocking on keys from both databases.", aclCategories: ["keyspace", "dangerous"], arguments: [
         Arg("index1", "integer"),
         Arg("index2", "integer")]),
