@@ -20,13 +20,16 @@ public struct CommandFlags: OptionSet, Sendable, Hashable {
     public static let random = CommandFlags(rawValue: 1 << 8)
     public static let loading = CommandFlags(rawValue: 1 << 9)
     public static let stale = CommandFlags(rawValue: 1 << 10)
+    /// Keys are found by reading the arguments (`numkeys`), not by the
+    /// first/last/step positions (ZUNION, ZMPOP, ...).
+    public static let movableKeys = CommandFlags(rawValue: 1 << 11)
 
     /// Names as `COMMAND INFO` reports them.
     public var names: [String] {
         let all: [(CommandFlags, String)] = [
             (.write, "write"), (.readonly, "readonly"), (.denyOOM, "denyoom"), (.admin, "admin"),
             (.pubsub, "pubsub"), (.noscript, "noscript"), (.mayBlock, "blocking"), (.loading, "loading"),
-            (.stale, "stale"), (.fast, "fast"), (.random, "random"),
+            (.stale, "stale"), (.fast, "fast"), (.random, "random"), (.movableKeys, "movablekeys"),
         ]
         return all.filter { contains($0.0) }.map(\.1)
     }
@@ -83,7 +86,7 @@ public struct CommandSpec: Sendable {
 public enum CommandTable {
     /// Every command, one family file each.
     public static let all: [CommandSpec] =
-        StringCommands.specs + BitCommands.specs + HashCommands.specs + KeyCommands.specs + DatabaseCommands.specs
+        StringCommands.specs + BitCommands.specs + HashCommands.specs + SortedSetCommands.specs + KeyCommands.specs + DatabaseCommands.specs
 
     private static let byName: [Bytes: CommandSpec] = {
         var table: [Bytes: CommandSpec] = [:]

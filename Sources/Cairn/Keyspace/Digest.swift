@@ -44,6 +44,17 @@ enum Digest {
                 }
                 item.combine(fields.high)
                 item.combine(fields.low)
+            case .zset(let zset):
+                item.combine(3)
+                var members = Lanes()
+                zset.forEach { member, score in
+                    var pair = Hash128()
+                    pair.combine(member)
+                    pair.combine(score.bitPattern)
+                    members.add(pair.finalize())
+                }
+                item.combine(members.high)
+                item.combine(members.low)
             }
             item.combine(UInt64(bitPattern: database.expires[key] ?? -1))
             total.add(item.finalize())

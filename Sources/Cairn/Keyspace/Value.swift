@@ -8,12 +8,14 @@
 enum Value {
     case string(ByteString)
     case hash(HashObject)
+    case zset(SortedSetObject)
 
     /// The name `TYPE` reports.
     var typeName: String {
         switch self {
         case .string: return "string"
         case .hash: return "hash"
+        case .zset: return "zset"
         }
     }
 
@@ -23,6 +25,7 @@ enum Value {
         switch self {
         case .string: return self
         case .hash(let hash): return .hash(hash.copy())
+        case .zset(let zset): return .zset(zset.copy())
         }
     }
 
@@ -35,6 +38,8 @@ enum Value {
             return string.count <= 44 ? "embstr" : "raw"
         case .hash(let hash):
             return hash.isCompact ? "listpack" : "hashtable"
+        case .zset(let zset):
+            return zset.isCompact ? "listpack" : "skiplist"
         }
     }
 }
@@ -44,6 +49,9 @@ enum Value {
 public struct EncodingLimits: Sendable {
     public var hashMaxListpackEntries = 128
     public var hashMaxListpackValue = 64
+    /// `zset-max-listpack-entries` and `zset-max-listpack-value`.
+    public var zsetMaxListpackEntries = 128
+    public var zsetMaxListpackValue = 64
     public init() {}
 }
 
