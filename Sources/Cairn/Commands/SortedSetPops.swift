@@ -120,7 +120,9 @@ enum SortedSetPopCommands {
             elements.reserveCapacity(draws)
             for _ in 0..<draws { elements.append(zset.randomElement(using: &context.engine.random)) }
         } else if requested >= zset.count {
-            elements = zset.allElements
+            // CASE 2: the whole set, highest first (`zuiInitIterator` walks
+            // sorted sets from the tail).
+            elements = zset.allElements.reversed()
         } else {
             // Partial Fisher-Yates over the members (Redis's CASE 3/4 pick
             // the same distribution: every subset equally likely).

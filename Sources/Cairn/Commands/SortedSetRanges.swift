@@ -101,7 +101,55 @@ struct LexRange {
         }
     }
 
-    func ranks(in zset: SortedSetObject) -> Range<Int> {
+    /// Whether no member can be in the range (`zslIsInLexRange`'s first
+    /// test, `sdscmplex`: `-` sorts below and `+` above every string).
+    var isEmpty: Bool {
+        func order(_ bound: Bound) -> (Int, ByteString) {
+            switch bound {
+            case .minimum: return (0, ByteString())
+            case .maximum: return (2, ByteString())
+            case .inclusive(let value), .exclusive(let value): return (1, value)
+            }
+        }
+        func exclusive(_ bound: Bound) -> Bool {
+            switch bound {
+            case .inclusive: return false
+            default: return true
+            }
+        }
+        let low = order(min), high = order(max)
+        if low.0 != high.0 { return low.0 > high.0 }
+        if low.1 != high.1 { return low.1 > high.1 }
+        return exclusive(min) || exclusive(max)
+    }
+
+    /// The forward ranks Redis walks: from the first member at least `min`
+    /// on while members stay at most `max` (`zslFirstInLexRange` then
+    /// `zslLexValueLteMax`), or, for `reverse`, from the last member at
+    /// most `max` back while members stay at least `min`. The set must
+    /// also pass `zslIsInLexRange` (its last member at least `min`, its
+    /// first at most `max`). With equal scores both directions agree; with
+    /// mixed scores Redis's answer depends on this walk, which a compact
+    /// set replays exactly (its order is Redis's listpack order; a big
+    /// set's skiplist descent has other levels than Redis's anyway).
+    func ranks(in zset: SortedSetObject, reverse: Bool = false) -> Range<Int> {
+        let count = zset.count
+        guard !isEmpty, count > 0,
+              let first = zset.elements(0..<1).first, let last = zset.elements(count - 1..<count).first,
+              atLeastMin(last.member), atMostMax(first.member) else { return 0..<0 }
+        if zset.isCompact {
+            let members = zset.allElements.map(\.member)
+            if reverse {
+                guard let end = members.lastIndex(where: atMostMax), atLeastMin(members[end]) else { return 0..<0 }
+                var start = end
+                while start > 0 && atLeastMin(members[start - 1]) { start -= 1 }
+                return start..<end + 1
+            }
+            guard let start = members.firstIndex(where: atLeastMin), atMostMax(members[start]) else { return 0..<0 }
+            var end = start + 1
+            while end < count && atMostMax(members[end]) { end += 1 }
+            return start..<end
+        }
         let start = zset.prefixCount { member, _ in !atLeastMin(member) }
         let end = zset.prefixCount { member, _ in atMostMax(member) }
         return start..<Swift.max(start, end)
@@ -175,7 +223,7 @@ struct RangeRequest {
             guard let ranks = SortedSetRangeCommands.rankRange(start, end, count: zset.count) else { return [] }
             return zset.elements(ranks, reverse: reverse)
         case .score(let range): covered = range.ranks(in: zset)
-        case .lex(let range): covered = range.ranks(in: zset)
+        case .lex(let range): covered = range.ranks(in: zset, reverse: reverse)
         }
         // A negative offset walks past the end (`while (ln && offset--)`);
         // a negative limit means no limit.

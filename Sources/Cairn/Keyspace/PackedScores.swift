@@ -84,7 +84,11 @@ struct PackedScores {
 
     /// `zzlInsert`: adds a member that is not present, before the first
     /// element that sorts after it.
+    ///
+    /// -0.0 is stored as 0: a listpack keeps an integral score as an
+    /// integer (`zzlInsertAt`, `double2ll`), which has no negative zero.
     mutating func insert(_ member: ByteString, score: Double) {
+        let score = score == 0 ? 0 : score
         var position = bytes.count
         walk { range, existing, _ in
             let after = existing > score || (existing == score && self.member(range) > member)
