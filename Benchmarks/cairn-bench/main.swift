@@ -80,10 +80,13 @@ case "hashes":
     report("hashes.bytes_per_hash", Double(after - before) / Double(count), "B")
     report("hashes.hset_ops_per_sec", Double(count * 10) / hsetSeconds, "ops/s")
     report("hashes.hgetall_ops_per_sec", Double(count) / hgetallSeconds, "ops/s")
+case "zsets":
+    // One sorted set of N members, then the structure against a sorted array (SortedSetBench.swift).
+    runSortedSetWorkload(count: count)
 case "fdatasync", "recovery", "recovery-open", "durable-writes", "group-commit":
     // The log benchmarks (Benchmarks/log.sh), in their own files.
     runLogWorkload(workload, arguments: Array(arguments.dropFirst(2)))
 default:
-    print("usage: cairn-bench strings|hashes|fdatasync|recovery|durable-writes|group-commit [N]")
+    print("usage: cairn-bench strings|hashes|zsets|fdatasync|recovery|durable-writes|group-commit [N]")
     exit(2)
 }
