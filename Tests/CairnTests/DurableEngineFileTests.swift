@@ -52,7 +52,7 @@ final class TemporaryDataDirectory {
         let directory = TemporaryDataDirectory()
         let store = try Self.open(directory, segmentSizeLimit: 4096)
         #expect(store.recovery.recordsReplayed == 0)
-        let digest = try Self.workload(store, steps: 300, seed: 11)
+        let digest = try Self.workload(store, steps: 400, seed: 11)
         let last = store.writer.lastSequence
         #expect(store.writer.durableThrough == last)
         try store.close()
