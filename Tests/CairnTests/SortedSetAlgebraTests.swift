@@ -107,4 +107,16 @@ import Testing
         #expect(t.run("OBJECT", "ENCODING", "d") == .text("listpack"))
         t.expectReplayMatches()
     }
+
+    /// Movable keys follow `numkeys`, as `COMMAND GETKEYS` reports them.
+    @Test func keyPositionsFollowNumkeys() {
+        func positions(_ words: String...) -> [Int] {
+            CommandTable.lookup(words[0])!.keyPositions(in: words.map { Bytes(ascii: $0) })
+        }
+        #expect(positions("ZUNION", "2", "a", "b", "WEIGHTS", "1", "2") == [2, 3])
+        #expect(positions("ZUNIONSTORE", "d", "2", "a", "b") == [1, 3, 4])
+        #expect(positions("ZINTERCARD", "1", "a", "LIMIT", "1") == [2])
+        #expect(positions("ZMPOP", "2", "a", "b", "MIN") == [2, 3])
+        #expect(positions("ZDIFF", "x", "a") == [])
+    }
 }

@@ -4,25 +4,25 @@ enum SortedSetAlgebraCommands {
     enum Operation { case union, intersection, difference }
 
     static let specs: [CommandSpec] = [
-        CommandSpec("zunion", arity: -3, flags: [.readonly, .movableKeys], group: "sorted_set") { context throws(CommandError) in
+        CommandSpec("zunion", arity: -3, flags: [.readonly, .movableKeys], group: "sorted_set", keyCountIndex: 1) { context throws(CommandError) in
             try evaluate(context, .union, destination: false, cardinalityOnly: false)
         },
-        CommandSpec("zinter", arity: -3, flags: [.readonly, .movableKeys], group: "sorted_set") { context throws(CommandError) in
+        CommandSpec("zinter", arity: -3, flags: [.readonly, .movableKeys], group: "sorted_set", keyCountIndex: 1) { context throws(CommandError) in
             try evaluate(context, .intersection, destination: false, cardinalityOnly: false)
         },
-        CommandSpec("zdiff", arity: -3, flags: [.readonly, .movableKeys], group: "sorted_set") { context throws(CommandError) in
+        CommandSpec("zdiff", arity: -3, flags: [.readonly, .movableKeys], group: "sorted_set", keyCountIndex: 1) { context throws(CommandError) in
             try evaluate(context, .difference, destination: false, cardinalityOnly: false)
         },
-        CommandSpec("zintercard", arity: -3, flags: [.readonly, .movableKeys], group: "sorted_set") { context throws(CommandError) in
+        CommandSpec("zintercard", arity: -3, flags: [.readonly, .movableKeys], group: "sorted_set", keyCountIndex: 1) { context throws(CommandError) in
             try evaluate(context, .intersection, destination: false, cardinalityOnly: true)
         },
-        CommandSpec("zunionstore", arity: -4, flags: [.write, .denyOOM, .movableKeys], keys: (1, 1, 1), group: "sorted_set") { context throws(CommandError) in
+        CommandSpec("zunionstore", arity: -4, flags: [.write, .denyOOM, .movableKeys], keys: (1, 1, 1), group: "sorted_set", keyCountIndex: 2) { context throws(CommandError) in
             try evaluate(context, .union, destination: true, cardinalityOnly: false)
         },
-        CommandSpec("zinterstore", arity: -4, flags: [.write, .denyOOM, .movableKeys], keys: (1, 1, 1), group: "sorted_set") { context throws(CommandError) in
+        CommandSpec("zinterstore", arity: -4, flags: [.write, .denyOOM, .movableKeys], keys: (1, 1, 1), group: "sorted_set", keyCountIndex: 2) { context throws(CommandError) in
             try evaluate(context, .intersection, destination: true, cardinalityOnly: false)
         },
-        CommandSpec("zdiffstore", arity: -4, flags: [.write, .denyOOM, .movableKeys], keys: (1, 1, 1), group: "sorted_set") { context throws(CommandError) in
+        CommandSpec("zdiffstore", arity: -4, flags: [.write, .denyOOM, .movableKeys], keys: (1, 1, 1), group: "sorted_set", keyCountIndex: 2) { context throws(CommandError) in
             try evaluate(context, .difference, destination: true, cardinalityOnly: false)
         },
     ]

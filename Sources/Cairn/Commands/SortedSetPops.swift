@@ -12,7 +12,7 @@ enum SortedSetPopCommands {
         CommandSpec("zpopmax", arity: -2, flags: [.write, .fast], keys: (1, 1, 1), group: "sorted_set") { context throws(CommandError) in
             try pop(context, highest: true)
         },
-        CommandSpec("zmpop", arity: -4, flags: [.write, .movableKeys], group: "sorted_set") { context throws(CommandError) in
+        CommandSpec("zmpop", arity: -4, flags: [.write, .movableKeys], group: "sorted_set", keyCountIndex: 1) { context throws(CommandError) in
             try multiPop(context, numberIndex: 1)
         },
         CommandSpec("zrandmember", arity: -2, flags: [.readonly], keys: (1, 1, 1), group: "sorted_set") { context throws(CommandError) in
