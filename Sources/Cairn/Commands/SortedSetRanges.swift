@@ -123,36 +123,57 @@ struct LexRange {
         return exclusive(min) || exclusive(max)
     }
 
-    /// The forward ranks Redis walks: from the first member at least `min`
-    /// on while members stay at most `max` (`zslFirstInLexRange` then
-    /// `zslLexValueLteMax`), or, for `reverse`, from the last member at
-    /// most `max` back while members stay at least `min`. The set must
-    /// also pass `zslIsInLexRange` (its last member at least `min`, its
-    /// first at most `max`). With equal scores both directions agree; with
-    /// mixed scores Redis's answer depends on this walk, which a compact
-    /// set replays exactly (its order is Redis's listpack order; a big
-    /// set's skiplist descent has other levels than Redis's anyway).
-    func ranks(in zset: SortedSetObject, reverse: Bool = false) -> Range<Int> {
+    /// The forward ranks Redis's BYLEX walks cover. Reading forward: from
+    /// the first member at least `min` (`zslFirstInLexRange`) on while
+    /// members stay at most `max`; reading in `reverse`: from the last
+    /// member at most `max` (`zslLastInLexRange`) back while members stay
+    /// at least `min`; either only if the set passes `zslIsInLexRange`
+    /// (its last member at least `min`, its first at most `max`). A walk
+    /// stops after `needed` members (the reply's LIMIT). `removing` follows
+    /// `zslDeleteRangeByLex`, which skips the `zslIsInLexRange` test on a
+    /// skiplist (the listpack's `zzlDeleteRangeByLex` does not).
+    ///
+    /// With equal scores this is plain member order. With mixed scores
+    /// Redis's answer depends on these walks: a compact set replays them
+    /// exactly (its order is the listpack's); on a skiplist the first
+    /// member is found by the descent, whose path depends on node levels
+    /// Redis draws at random, so Redis itself is not reproducible there.
+    func ranks(in zset: SortedSetObject, reverse: Bool = false, needed: Int = .max,
+               removing: Bool = false) -> Range<Int> {
         let count = zset.count
-        guard !isEmpty, count > 0,
-              let first = zset.elements(0..<1).first, let last = zset.elements(count - 1..<count).first,
-              atLeastMin(last.member), atMostMax(first.member) else { return 0..<0 }
+        guard !isEmpty, count > 0 else { return 0..<0 }
+        if !(removing && !zset.isCompact) {
+            guard let first = zset.elements(0..<1).first, let last = zset.elements(count - 1..<count).first,
+                  atLeastMin(last.member), atMostMax(first.member) else { return 0..<0 }
+        }
         if zset.isCompact {
             let members = zset.allElements.map(\.member)
             if reverse {
                 guard let end = members.lastIndex(where: atMostMax), atLeastMin(members[end]) else { return 0..<0 }
-                var start = end
-                while start > 0 && atLeastMin(members[start - 1]) { start -= 1 }
-                return start..<end + 1
+                let length = zset.runLength(from: end, reverse: true, limit: needed) { member, _ in atLeastMin(member) }
+                return end + 1 - length..<end + 1
             }
             guard let start = members.firstIndex(where: atLeastMin), atMostMax(members[start]) else { return 0..<0 }
-            var end = start + 1
-            while end < count && atMostMax(members[end]) { end += 1 }
-            return start..<end
+            return start..<start + zset.runLength(from: start, reverse: false, limit: needed) { member, _ in atMostMax(member) }
+        }
+        if reverse {
+            let end = zset.prefixCount { member, _ in atMostMax(member) }
+            let length = zset.runLength(from: end - 1, reverse: true, limit: needed) { member, _ in atLeastMin(member) }
+            return end - length..<end
         }
         let start = zset.prefixCount { member, _ in !atLeastMin(member) }
-        let end = zset.prefixCount { member, _ in atMostMax(member) }
-        return start..<Swift.max(start, end)
+        return start..<start + zset.runLength(from: start, reverse: false, limit: needed) { member, _ in atMostMax(member) }
+    }
+
+    /// `ZLEXCOUNT`: on a skiplist from the ranks of the first and last
+    /// members in range (`zslGetRank` of `zslFirstInLexRange` and
+    /// `zslLastInLexRange`), on a compact set by the forward walk.
+    func count(in zset: SortedSetObject) -> Int {
+        guard !zset.isCompact else { return ranks(in: zset).count }
+        let first = ranks(in: zset, needed: 1)
+        let last = ranks(in: zset, reverse: true, needed: 1)
+        guard !first.isEmpty, !last.isEmpty else { return 0 }
+        return Swift.max(0, last.upperBound - first.lowerBound)
     }
 }
 
@@ -223,7 +244,9 @@ struct RangeRequest {
             guard let ranks = SortedSetRangeCommands.rankRange(start, end, count: zset.count) else { return [] }
             return zset.elements(ranks, reverse: reverse)
         case .score(let range): covered = range.ranks(in: zset)
-        case .lex(let range): covered = range.ranks(in: zset, reverse: reverse)
+        case .lex(let range):
+            let needed = limit < 0 ? Int.max : Int(clamping: offset).addingReportingOverflow(Int(clamping: limit)).partialValue
+            covered = range.ranks(in: zset, reverse: reverse, needed: needed < 0 ? Int.max : needed)
         }
         // A negative offset walks past the end (`while (ln && offset--)`);
         // a negative limit means no limit.
@@ -273,7 +296,7 @@ enum SortedSetRangeCommands {
         CommandSpec("zlexcount", arity: 4, flags: [.readonly, .fast], keys: (1, 1, 1), group: "sorted_set") { context throws(CommandError) in
             let range = try LexRange(context.argv[2], context.argv[3])
             guard let zset = try context.zset(context.key(1)) else { return .integer(0) }
-            return .integer(Int64(range.ranks(in: zset).count))
+            return .integer(Int64(range.count(in: zset)))
         },
         CommandSpec("zremrangebyrank", arity: 4, flags: [.write], keys: (1, 1, 1), group: "sorted_set") { context throws(CommandError) in
             let start = try context.integer(2), end = try context.integer(3)
@@ -285,7 +308,7 @@ enum SortedSetRangeCommands {
         },
         CommandSpec("zremrangebylex", arity: 4, flags: [.write], keys: (1, 1, 1), group: "sorted_set") { context throws(CommandError) in
             let range = try LexRange(context.argv[2], context.argv[3])
-            return try removeRange(context) { range.ranks(in: $0) }
+            return try removeRange(context) { range.ranks(in: $0, removing: true) }
         },
     ]
 

@@ -189,6 +189,31 @@ final class SortedSetObject {
         }
     }
 
+    /// How many consecutive elements from 0-based `rank` (walking up, or
+    /// down when `reverse`) satisfy `predicate`, counting at most `limit`:
+    /// Redis's range walks (`while (ln && zslLexValueLteMax(...))`).
+    func runLength(from rank: Int, reverse: Bool, limit: Int = .max,
+                   while predicate: (ByteString, Double) -> Bool) -> Int {
+        guard rank >= 0, rank < count else { return 0 }
+        var length = 0
+        switch storage {
+        case .packed(let packed):
+            let all = packed.elements
+            var index = rank
+            while length < limit, index >= 0, index < all.count, predicate(all[index].member, all[index].score) {
+                length += 1
+                index += reverse ? -1 : 1
+            }
+        case .skiplist(let big):
+            var node = big.list.node(atRank: rank + 1)
+            while length < limit, let current = node, predicate(current.member, current.score) {
+                length += 1
+                node = reverse ? current.previous : current.next
+            }
+        }
+        return length
+    }
+
     /// Removes the elements at 0-based `ranks` (`zslDeleteRangeByRank`,
     /// `zzlDeleteRangeByRank`); returns them in order.
     @discardableResult
