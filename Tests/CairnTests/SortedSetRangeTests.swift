@@ -173,4 +173,34 @@ import Testing
         #expect(t.run("ZCARD", "z") == .integer(190))
         t.expectReplayMatches()
     }
+
+    /// Mixed scores: Redis leaves BYLEX unspecified, but a listpack's answer
+    /// is its linear walk, which a compact set replays (recorded from
+    /// redis-server 7.0.15).
+    @Test func byLexOnMixedScoresFollowsTheListpackWalk() {
+        let t = TestEngine()
+        t.run("ZADD", "m", "1", "d", "2", "a", "3", "c", "4", "b", "5", "e")
+        #expect(t.run("ZRANGEBYLEX", "m", "[b", "+") == .texts(["d", "a", "c", "b", "e"]))
+        #expect(t.run("ZRANGEBYLEX", "m", "-", "[c") == .array([]))
+        #expect(t.run("ZREVRANGEBYLEX", "m", "+", "[b") == .texts(["e", "b", "c"]))
+        #expect(t.run("ZREVRANGEBYLEX", "m", "[c", "-") == .array([]))
+        #expect(t.run("ZLEXCOUNT", "m", "[b", "+") == .integer(5))
+        #expect(t.run("ZLEXCOUNT", "m", "-", "[c") == .integer(0))
+        #expect(t.run("ZRANGEBYLEX", "m", "(d", "+") == .texts(["e"]))
+        #expect(t.run("ZREMRANGEBYLEX", "m", "[b", "[c") == .integer(0))
+    }
+
+    @Test func byLexOnASkiplistWithLimits() {
+        let t = TestEngine()
+        for index in 0..<300 { t.run("ZADD", "z", "0", "m\(1000 + index)") }
+        #expect(t.run("OBJECT", "ENCODING", "z") == .text("skiplist"))
+        #expect(t.run("ZRANGEBYLEX", "z", "(m1010", "+", "LIMIT", "0", "3") == .texts(["m1011", "m1012", "m1013"]))
+        #expect(t.run("ZRANGEBYLEX", "z", "[m1010", "[m1012", "LIMIT", "1", "-1") == .texts(["m1011", "m1012"]))
+        #expect(t.run("ZREVRANGEBYLEX", "z", "(m1100", "-", "LIMIT", "2", "2") == .texts(["m1097", "m1096"]))
+        #expect(t.run("ZLEXCOUNT", "z", "[m1100", "(m1200") == .integer(100))
+        #expect(t.run("ZLEXCOUNT", "z", "(m1299", "+") == .integer(0))
+        #expect(t.run("ZREMRANGEBYLEX", "z", "[m1000", "(m1100") == .integer(100))
+        #expect(t.run("ZRANGE", "z", "0", "0") == .texts(["m1100"]))
+        t.expectReplayMatches()
+    }
 }
