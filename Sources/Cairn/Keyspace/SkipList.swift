@@ -21,17 +21,42 @@ final class SkipList {
         var span: Int
     }
 
+    /// A node's links, in one exact-size allocation: an `Array` would add
+    /// a 32-byte header and round up to a 64-byte malloc chunk per node.
+    fileprivate struct Links {
+        let base: UnsafeMutablePointer<Link>
+        let count: Int
+
+        init(count: Int) {
+            base = .allocate(capacity: count)
+            base.initialize(repeating: Link(forward: nil, span: 0), count: count)
+            self.count = count
+        }
+
+        subscript(index: Int) -> Link {
+            unsafeAddress { UnsafePointer(base + index) }
+            nonmutating unsafeMutableAddress { base + index }
+        }
+
+        func free() {
+            base.deinitialize(count: count)
+            base.deallocate()
+        }
+    }
+
     final class SkipNode {
         let member: ByteString
         fileprivate(set) var score: Double
-        fileprivate var levels: [Link]
+        fileprivate let levels: Links
         fileprivate unowned(unsafe) var backward: SkipNode?
 
         fileprivate init(member: ByteString, score: Double, level: Int) {
             self.member = member
             self.score = score
-            self.levels = Array(repeating: Link(forward: nil, span: 0), count: level)
+            self.levels = Links(count: level)
         }
+
+        deinit { levels.free() }
 
         /// The next node in order (level 0).
         var next: SkipNode? { levels[0].forward }
@@ -44,8 +69,19 @@ final class SkipList {
     private var level = 1
     private(set) var count = 0
     private var randomState: UInt64 = 0x9E37_79B9_7F4A_7C15
+    /// Per-level predecessors and ranks of the node being changed
+    /// (`zslInsert`'s `update` and `rank`), kept between calls so a write
+    /// allocates only its node. Every slot a call reads it writes first.
+    private var update: [UnownedNode]
 
-    init() {}
+    /// A reference that does not retain: the scratch must never keep a
+    /// removed node (and the chain it links to) alive.
+    private struct UnownedNode {
+        unowned(unsafe) var node: SkipNode
+    }
+    private var rankScratch = [Int](repeating: 0, count: SkipList.maxLevel)
+
+    init() { update = Array(repeating: UnownedNode(node: header), count: SkipList.maxLevel) }
 
     deinit {
         var node = header.levels[0].forward
@@ -83,35 +119,33 @@ final class SkipList {
     /// `zslInsert`: adds a member that is not present.
     @discardableResult
     func insert(_ member: ByteString, score: Double) -> SkipNode {
-        var update = [SkipNode](repeating: header, count: SkipList.maxLevel)
-        var rank = [Int](repeating: 0, count: SkipList.maxLevel)
         var x = header
         for i in stride(from: level - 1, through: 0, by: -1) {
-            rank[i] = i == level - 1 ? 0 : rank[i + 1]
+            rankScratch[i] = i == level - 1 ? 0 : rankScratch[i + 1]
             while let next = x.levels[i].forward, SkipList.precedes(next, score, member) {
-                rank[i] += x.levels[i].span
+                rankScratch[i] += x.levels[i].span
                 x = next
             }
-            update[i] = x
+            update[i] = UnownedNode(node: x)
         }
         let newLevel = randomLevel()
         if newLevel > level {
             for i in level..<newLevel {
-                rank[i] = 0
-                update[i] = header
+                rankScratch[i] = 0
+                update[i] = UnownedNode(node: header)
                 header.levels[i].span = count
             }
             level = newLevel
         }
         let node = SkipNode(member: member, score: score, level: newLevel)
         for i in 0..<newLevel {
-            node.levels[i].forward = update[i].levels[i].forward
-            update[i].levels[i].forward = node
-            node.levels[i].span = update[i].levels[i].span - (rank[0] - rank[i])
-            update[i].levels[i].span = (rank[0] - rank[i]) + 1
+            node.levels[i].forward = update[i].node.levels[i].forward
+            update[i].node.levels[i].forward = node
+            node.levels[i].span = update[i].node.levels[i].span - (rankScratch[0] - rankScratch[i])
+            update[i].node.levels[i].span = (rankScratch[0] - rankScratch[i]) + 1
         }
-        for i in newLevel..<level { update[i].levels[i].span += 1 }
-        node.backward = update[0] === header ? nil : update[0]
+        for i in newLevel..<level { update[i].node.levels[i].span += 1 }
+        node.backward = update[0].node === header ? nil : update[0].node
         if let next = node.levels[0].forward { next.backward = node } else { tailNode = node }
         count += 1
         return node
@@ -120,25 +154,25 @@ final class SkipList {
     /// `zslDelete`: removes (score, member); false when absent.
     @discardableResult
     func remove(_ member: ByteString, score: Double) -> Bool {
-        var update = [SkipNode](repeating: header, count: SkipList.maxLevel)
         var x = header
         for i in stride(from: level - 1, through: 0, by: -1) {
             while let next = x.levels[i].forward, SkipList.precedes(next, score, member) { x = next }
-            update[i] = x
+            update[i] = UnownedNode(node: x)
         }
         guard let target = x.levels[0].forward, target.score == score, target.member == member else { return false }
-        unlink(target, update)
+        unlink(target)
         return true
     }
 
     /// `zslDeleteNode`.
-    private func unlink(_ node: SkipNode, _ update: [SkipNode]) {
+    /// Unlinks `node`, whose predecessors are in `update`.
+    private func unlink(_ node: SkipNode) {
         for i in 0..<level {
-            if update[i].levels[i].forward === node {
-                update[i].levels[i].span += node.levels[i].span - 1
-                update[i].levels[i].forward = node.levels[i].forward
+            if update[i].node.levels[i].forward === node {
+                update[i].node.levels[i].span += node.levels[i].span - 1
+                update[i].node.levels[i].forward = node.levels[i].forward
             } else {
-                update[i].levels[i].span -= 1
+                update[i].node.levels[i].span -= 1
             }
         }
         if let next = node.levels[0].forward { next.backward = node.backward } else { tailNode = node.backward }
@@ -196,7 +230,6 @@ final class SkipList {
     /// and scores, in order.
     func removeRange(_ ranks: Range<Int>) -> [(member: ByteString, score: Double)] {
         guard !ranks.isEmpty else { return [] }
-        var update = [SkipNode](repeating: header, count: SkipList.maxLevel)
         var traversed = 0
         var x = header
         for i in stride(from: level - 1, through: 0, by: -1) {
@@ -204,14 +237,14 @@ final class SkipList {
                 traversed += x.levels[i].span
                 x = next
             }
-            update[i] = x
+            update[i] = UnownedNode(node: x)
         }
         var removed: [(member: ByteString, score: Double)] = []
         removed.reserveCapacity(ranks.count)
         var node = x.levels[0].forward
         while let current = node, removed.count < ranks.count {
             node = current.levels[0].forward
-            unlink(current, update)
+            unlink(current)
             removed.append((current.member, current.score))
         }
         return removed
