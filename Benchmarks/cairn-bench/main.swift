@@ -113,10 +113,13 @@ case "sets":
     report("sets.intset_bytes_per_set", Double(afterIntsets - afterTables) / Double(count), "B")
     report("sets.sadd_ops_per_sec", Double(count * 10) / saddSeconds, "ops/s")
     report("sets.sismember_ops_per_sec", Double(count * 10) / sismemberSeconds, "ops/s")
+case "zsets":
+    // One sorted set of N members, then the structure against a sorted array (SortedSetBench.swift).
+    runSortedSetWorkload(count: count)
 case "fdatasync", "recovery", "recovery-open", "durable-writes", "group-commit":
     // The log benchmarks (Benchmarks/log.sh), in their own files.
     runLogWorkload(workload, arguments: Array(arguments.dropFirst(2)))
 default:
-    print("usage: cairn-bench strings|hashes|lists|sets|fdatasync|recovery|durable-writes|group-commit [N]")
+    print("usage: cairn-bench strings|hashes|lists|sets|zsets|fdatasync|recovery|durable-writes|group-commit [N]")
     exit(2)
 }

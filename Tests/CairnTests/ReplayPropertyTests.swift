@@ -50,7 +50,8 @@ import Testing
 
 /// A generator of random commands over a small keyspace, so commands collide.
 enum Workload {
-    static let keys = ["k0", "k1", "k2", "k3", "k4", "k5", "h0", "h1", "b0", "l0", "l1", "{bin}\0\r\n"]
+    static let keys = ["k0", "k1", "k2", "k3", "k4", "k5", "h0", "h1", "b0", "l0", "l1", "{bin}\0\r\n", "z0", "z1", "z2"]
+    static let scores = ["0", "1", "-1", "2.5", "0.1", "-0", "inf", "-inf", "1e3", "7"]
     static let fields = ["f0", "f1", "f2", "f3", "", "f\0x"]
     static let values = ["", "v", "0", "1", "-7", "12345678901234", "9223372036854775807", "3.5", "1e3",
                          "value-longer-than-fourteen-bytes", "\0\r\n", String(repeating: "x", count: 70)]
@@ -64,8 +65,12 @@ enum Workload {
         func ttl() -> String { String(Int.random(in: -1...5, using: &random)) }
         func future() -> String { String(now + Int64.random(in: -2000...8000, using: &random)) }
 
+        func score() -> String { pick(scores) }
+        func zkey() -> String { Int.random(in: 0..<4, using: &random) == 0 ? key() : pick(["z0", "z1", "z2"]) }
+        func member() -> String { Int.random(in: 0..<6, using: &random) == 0 ? value() : "m\(Int.random(in: 0..<12, using: &random))" }
+
         let argv: [String]
-        switch Int.random(in: 0..<62, using: &random) {
+        switch Int.random(in: 0..<75, using: &random) {
         case 0: argv = ["SET", key(), value()]
         case 1: argv = ["SET", key(), value(), "PX", String(Int.random(in: 1...6000, using: &random))]
         case 2: argv = ["SET", key(), value(), pick(["NX", "XX", "KEEPTTL", "GET"])]
@@ -122,6 +127,23 @@ enum Workload {
         case 53: argv = ["LRANGE", key(), "0", "-1"]
         case 54: argv = ["LPOS", key(), value(), "RANK", pick(["1", "-1", "2"])]
         case 55..<61: argv = setCommand(&random)
+        case 61: argv = ["ZADD", zkey()] + (Bool.random(using: &random) ? [] : [pick(["NX", "XX", "GT", "LT", "CH"])])
+            + [score(), member(), score(), member()]
+        case 62: argv = ["ZADD", zkey(), "INCR", pick(["0.1", "-2.5", "inf", "1e300", "3"]), member()]
+        case 63: argv = ["ZINCRBY", zkey(), pick(["0.1", "1", "-0.3"]), member()]
+        case 64: argv = ["ZREM", zkey(), member(), member()]
+        case 65: argv = [pick(["ZPOPMIN", "ZPOPMAX"]), zkey()] + (Bool.random(using: &random) ? [] : [String(Int.random(in: 0...3, using: &random))])
+        case 66: argv = ["ZMPOP", "2", zkey(), zkey(), pick(["MIN", "MAX"]), "COUNT", String(Int.random(in: 1...3, using: &random))]
+        case 67: argv = ["ZREMRANGEBYSCORE", zkey(), pick(["-inf", "(0", "1"]), pick(["+inf", "2.5", "(7"])]
+        case 68: argv = ["ZREMRANGEBYRANK", zkey(), String(Int.random(in: -3...3, using: &random)), String(Int.random(in: -3...3, using: &random))]
+        case 69: argv = ["ZREMRANGEBYLEX", zkey(), pick(["-", "[m3", "(m5"]), pick(["+", "[m8", "(m2"])]
+        case 70: argv = [pick(["ZUNIONSTORE", "ZINTERSTORE"]), zkey(), "2", zkey(), zkey()]
+            + (Bool.random(using: &random) ? [] : ["WEIGHTS", pick(["0", "2", "inf"]), "0.5"])
+            + (Bool.random(using: &random) ? [] : ["AGGREGATE", pick(["SUM", "MIN", "MAX"])])
+        case 71: argv = ["ZDIFFSTORE", zkey(), "2", zkey(), zkey()]
+        case 72: argv = ["ZRANGESTORE", zkey(), zkey(), pick(["0", "(1", "-inf"]), pick(["-1", "+inf", "3"])]
+            + (Bool.random(using: &random) ? ["BYSCORE"] : []) + (Bool.random(using: &random) ? ["REV"] : [])
+        case 73: argv = ["ZRANDMEMBER", zkey(), String(Int.random(in: -4...4, using: &random))]
         default: argv = ["SCAN", "0", "COUNT", "100"]
         }
         return argv.map { Array($0.utf8) }

@@ -85,6 +85,15 @@ struct CommandContext {
         }
     }
 
+    /// The sorted set at `key`, nil if missing, WRONGTYPE if another type.
+    func zset(_ key: ByteString) throws(CommandError) -> SortedSetObject? {
+        switch lookup(key) {
+        case nil: return nil
+        case .zset(let zset): return zset
+        default: throw .wrongType
+        }
+    }
+
     /// Stores `value` at `key`, dropping its TTL unless `keepTTL`.
     func set(_ key: ByteString, _ value: Value, keepTTL: Bool = false) {
         keyspace.set(database, key, value, keepTTL: keepTTL)

@@ -70,10 +70,13 @@ public struct CommandSpec: Sendable {
     /// Redis's command group (`string`, `hash`, `generic`, `server`, ...).
     public let group: String
     public let subcommands: [CommandSpec]
+    /// For `.movableKeys` commands: where `numkeys` sits; that many keys
+    /// follow it (Redis's `keynum` key spec: ZUNION, ZUNIONSTORE, ZMPOP, ...).
+    public let keyCountIndex: Int?
     let handler: CommandHandler
 
     init(_ name: String, arity: Int, flags: CommandFlags, keys: (first: Int, last: Int, step: Int) = (0, 0, 0),
-         group: String, subcommands: [CommandSpec] = [], handler: @escaping CommandHandler) {
+         group: String, subcommands: [CommandSpec] = [], keyCountIndex: Int? = nil, handler: @escaping CommandHandler) {
         self.name = name
         self.arity = arity
         self.flags = flags
@@ -82,6 +85,7 @@ public struct CommandSpec: Sendable {
         self.keyStep = keys.step
         self.group = group
         self.subcommands = subcommands
+        self.keyCountIndex = keyCountIndex
         self.handler = handler
     }
 
@@ -103,9 +107,16 @@ public struct CommandSpec: Sendable {
 
     /// The positions of the keys in `argv`, as the table's key spec gives them.
     public func keyPositions(in argv: [Bytes]) -> [Int] {
-        guard firstKey > 0, firstKey < argv.count else { return [] }
-        let last = lastKey < 0 ? argv.count + lastKey : min(lastKey, argv.count - 1)
-        return Array(stride(from: firstKey, through: last, by: max(keyStep, 1)))
+        var positions: [Int] = []
+        if firstKey > 0, firstKey < argv.count {
+            let last = lastKey < 0 ? argv.count + lastKey : min(lastKey, argv.count - 1)
+            positions = Array(stride(from: firstKey, through: last, by: max(keyStep, 1)))
+        }
+        if let keyCountIndex, keyCountIndex < argv.count, let count = Numbers.parseInteger(argv[keyCountIndex]), count > 0 {
+            let start = keyCountIndex + 1
+            positions += Array(start..<min(argv.count, start + Int(clamping: count)))
+        }
+        return positions
     }
 }
 
@@ -113,7 +124,7 @@ public struct CommandSpec: Sendable {
 public enum CommandTable {
     /// Every command, one family file each.
     public static let all: [CommandSpec] =
-        StringCommands.specs + BitCommands.specs + HashCommands.specs + ListCommands.specs + SetCommands.specs + KeyCommands.specs + DatabaseCommands.specs
+        StringCommands.specs + BitCommands.specs + HashCommands.specs + ListCommands.specs + SetCommands.specs + SortedSetCommands.specs + KeyCommands.specs + DatabaseCommands.specs
 
     private static let byName: [Bytes: CommandSpec] = {
         var table: [Bytes: CommandSpec] = [:]

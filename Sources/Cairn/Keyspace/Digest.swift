@@ -63,6 +63,17 @@ enum Digest {
                 }
                 item.combine(members.high)
                 item.combine(members.low)
+            case .zset(let zset):
+                item.combine(5)
+                var members = Lanes()
+                zset.forEach { member, score in
+                    var pair = Hash128()
+                    pair.combine(member)
+                    pair.combine(score.bitPattern)
+                    members.add(pair.finalize())
+                }
+                item.combine(members.high)
+                item.combine(members.low)
             }
             item.combine(UInt64(bitPattern: database.expires[key] ?? -1))
             total.add(item.finalize())

@@ -10,6 +10,7 @@ enum Value {
     case hash(HashObject)
     case list(ListObject)
     case set(SetObject)
+    case zset(SortedSetObject)
 
     /// The name `TYPE` reports.
     var typeName: String {
@@ -18,6 +19,7 @@ enum Value {
         case .hash: return "hash"
         case .list: return "list"
         case .set: return "set"
+        case .zset: return "zset"
         }
     }
 
@@ -29,6 +31,7 @@ enum Value {
         case .hash(let hash): return .hash(hash.copy())
         case .list(let list): return .list(list.copy())
         case .set(let set): return .set(set.copy())
+        case .zset(let zset): return .zset(zset.copy())
         }
     }
 
@@ -46,6 +49,8 @@ enum Value {
             return "quicklist"
         case .set(let set):
             return set.isIntset ? "intset" : "hashtable"
+        case .zset(let zset):
+            return zset.isCompact ? "listpack" : "skiplist"
         }
     }
 }
@@ -57,6 +62,9 @@ public struct EncodingLimits: Sendable {
     public var hashMaxListpackValue = 64
     /// `set-max-intset-entries`: an intset holding more becomes a hash table.
     public var setMaxIntsetEntries = 512
+    /// `zset-max-listpack-entries` and `zset-max-listpack-value`.
+    public var zsetMaxListpackEntries = 128
+    public var zsetMaxListpackValue = 64
     public init() {}
 }
 

@@ -424,6 +424,152 @@ extension CommandDocs {
         Arg("channel", "string", flags: ["optional", "multiple"])]),
     CommandDocs("unwatch", summary: "Forget about all watched keys", since: "2.2.0", group: "transactions", complexity: "O(1)", aclCategories: ["transaction"]),
     CommandDocs("watch", summary: "Watch the given keys to determine execution of the MULTI/EXEC block", since: "2.2.0", group: "transactions", complexity: "O(1) for every key.", aclCategories: ["transaction"], keySpecs: [KeySpec(["RO"], .index(1), .range(-1, 1, 0))], arguments: [
-        Arg("key", "key", keySpec: 0, flags: ["multiple"])])
+        Arg("key", "key", keySpec: 0, flags: ["multiple"])]),
+    CommandDocs("zadd", summary: "Add one or more members to a sorted set, or update its score if it already exists", since: "1.2.0", group: "sorted-set", complexity: "O(log(N)) for each item added, where N is the number of elements in the sorted set.", history: [("2.4.0", "Accepts multiple elements."), ("3.0.2", "Added the `XX`, `NX`, `CH` and `INCR` options."), ("6.2.0", "Added the `GT` and `LT` options.")], aclCategories: ["sortedset"], keySpecs: [KeySpec(["RW", "update"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("condition", "oneof", since: "3.0.2", flags: ["optional"], arguments: [Arg("nx", "pure-token", token: "NX"), Arg("xx", "pure-token", token: "XX")]),
+        Arg("comparison", "oneof", since: "6.2.0", flags: ["optional"], arguments: [Arg("gt", "pure-token", token: "GT"), Arg("lt", "pure-token", token: "LT")]),
+        Arg("change", "pure-token", token: "CH", since: "3.0.2", flags: ["optional"]),
+        Arg("increment", "pure-token", token: "INCR", since: "3.0.2", flags: ["optional"]),
+        Arg("score_member", "block", flags: ["multiple"], arguments: [Arg("score", "double"), Arg("member", "string")])]),
+    CommandDocs("zcard", summary: "Get the number of members in a sorted set", since: "1.2.0", group: "sorted-set", complexity: "O(1)", aclCategories: ["sortedset"], keySpecs: [KeySpec(["RO"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0)]),
+    CommandDocs("zcount", summary: "Count the members in a sorted set with scores within the given values", since: "2.0.0", group: "sorted-set", complexity: "O(log(N)) with N being the number of elements in the sorted set.", aclCategories: ["sortedset"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("min", "double"),
+        Arg("max", "double")]),
+    CommandDocs("zdiff", summary: "Subtract multiple sorted sets", since: "6.2.0", group: "sorted-set", complexity: "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.", aclCategories: ["sortedset"], keySpecs: [KeySpec(["RO", "access"], .index(1), .keyNumber(0, 1, 1))], arguments: [
+        Arg("numkeys", "integer"),
+        Arg("key", "key", keySpec: 0, flags: ["multiple"]),
+        Arg("withscores", "pure-token", token: "WITHSCORES", flags: ["optional"])]),
+    CommandDocs("zdiffstore", summary: "Subtract multiple sorted sets and store the resulting sorted set in a new key", since: "6.2.0", group: "sorted-set", complexity: "O(L + (N-K)log(N)) worst case where L is the total number of elements in all the sets, N is the size of the first set, and K is the size of the result set.", aclCategories: ["sortedset"], keySpecs: [KeySpec(["OW", "update"], .index(1), .range(0, 1, 0)), KeySpec(["RO", "access"], .index(2), .keyNumber(0, 1, 1))], arguments: [
+        Arg("destination", "key", keySpec: 0),
+        Arg("numkeys", "integer"),
+        Arg("key", "key", keySpec: 1, flags: ["multiple"])]),
+    CommandDocs("zincrby", summary: "Increment the score of a member in a sorted set", since: "1.2.0", group: "sorted-set", complexity: "O(log(N)) where N is the number of elements in the sorted set.", aclCategories: ["sortedset"], keySpecs: [KeySpec(["RW", "access", "update"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("increment", "integer"),
+        Arg("member", "string")]),
+    CommandDocs("zinter", summary: "Intersect multiple sorted sets", since: "6.2.0", group: "sorted-set", complexity: "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.", aclCategories: ["sortedset"], keySpecs: [KeySpec(["RO", "access"], .index(1), .keyNumber(0, 1, 1))], arguments: [
+        Arg("numkeys", "integer"),
+        Arg("key", "key", keySpec: 0, flags: ["multiple"]),
+        Arg("weight", "integer", token: "WEIGHTS", flags: ["optional", "multiple"]),
+        Arg("aggregate", "oneof", token: "AGGREGATE", flags: ["optional"], arguments: [Arg("sum", "pure-token", token: "SUM"), Arg("min", "pure-token", token: "MIN"), Arg("max", "pure-token", token: "MAX")]),
+        Arg("withscores", "pure-token", token: "WITHSCORES", flags: ["optional"])]),
+    CommandDocs("zintercard", summary: "Intersect multiple sorted sets and return the cardinality of the result", since: "7.0.0", group: "sorted-set", complexity: "O(N*K) worst case with N being the smallest input sorted set, K being the number of input sorted sets.", aclCategories: ["sortedset"], keySpecs: [KeySpec(["RO", "access"], .index(1), .keyNumber(0, 1, 1))], arguments: [
+        Arg("numkeys", "integer"),
+        Arg("key", "key", keySpec: 0, flags: ["multiple"]),
+        Arg("limit", "integer", token: "LIMIT", flags: ["optional"])]),
+    CommandDocs("zinterstore", summary: "Intersect multiple sorted sets and store the resulting sorted set in a new key", since: "2.0.0", group: "sorted-set", complexity: "O(N*K)+O(M*log(M)) worst case with N being the smallest input sorted set, K being the number of input sorted sets and M being the number of elements in the resulting sorted set.", aclCategories: ["sortedset"], keySpecs: [KeySpec(["OW", "update"], .index(1), .range(0, 1, 0)), KeySpec(["RO", "access"], .index(2), .keyNumber(0, 1, 1))], arguments: [
+        Arg("destination", "key", keySpec: 0),
+        Arg("numkeys", "integer"),
+        Arg("key", "key", keySpec: 1, flags: ["multiple"]),
+        Arg("weight", "integer", token: "WEIGHTS", flags: ["optional", "multiple"]),
+        Arg("aggregate", "oneof", token: "AGGREGATE", flags: ["optional"], arguments: [Arg("sum", "pure-token", token: "SUM"), Arg("min", "pure-token", token: "MIN"), Arg("max", "pure-token", token: "MAX")])]),
+    CommandDocs("zlexcount", summary: "Count the number of members in a sorted set between a given lexicographical range", since: "2.8.9", group: "sorted-set", complexity: "O(log(N)) with N being the number of elements in the sorted set.", aclCategories: ["sortedset"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("min", "string"),
+        Arg("max", "string")]),
+    CommandDocs("zmpop", summary: "Remove and return members with scores in a sorted set", since: "7.0.0", group: "sorted-set", complexity: "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.", aclCategories: ["sortedset"], keySpecs: [KeySpec(["RW", "access", "delete"], .index(1), .keyNumber(0, 1, 1))], arguments: [
+        Arg("numkeys", "integer"),
+        Arg("key", "key", keySpec: 0, flags: ["multiple"]),
+        Arg("where", "oneof", arguments: [Arg("min", "pure-token", token: "MIN"), Arg("max", "pure-token", token: "MAX")]),
+        Arg("count", "integer", token: "COUNT", flags: ["optional"])]),
+    CommandDocs("zmscore", summary: "Get the score associated with the given members in a sorted set", since: "6.2.0", group: "sorted-set", complexity: "O(N) where N is the number of members being requested.", aclCategories: ["sortedset"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("member", "string", flags: ["multiple"])]),
+    CommandDocs("zpopmax", summary: "Remove and return members with the highest scores in a sorted set", since: "5.0.0", group: "sorted-set", complexity: "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.", aclCategories: ["sortedset"], keySpecs: [KeySpec(["RW", "access", "delete"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("count", "integer", flags: ["optional"])]),
+    CommandDocs("zpopmin", summary: "Remove and return members with the lowest scores in a sorted set", since: "5.0.0", group: "sorted-set", complexity: "O(log(N)*M) with N being the number of elements in the sorted set, and M being the number of elements popped.", aclCategories: ["sortedset"], keySpecs: [KeySpec(["RW", "access", "delete"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("count", "integer", flags: ["optional"])]),
+    CommandDocs("zrandmember", summary: "Get one or multiple random elements from a sorted set", since: "6.2.0", group: "sorted-set", complexity: "O(N) where N is the number of elements returned", aclCategories: ["sortedset"], tips: ["nondeterministic_output"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("options", "block", flags: ["optional"], arguments: [Arg("count", "integer"), Arg("withscores", "pure-token", token: "WITHSCORES", flags: ["optional"])])]),
+    CommandDocs("zrange", summary: "Return a range of members in a sorted set", since: "1.2.0", group: "sorted-set", complexity: "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.", history: [("6.2.0", "Added the `REV`, `BYSCORE`, `BYLEX` and `LIMIT` options.")], aclCategories: ["sortedset"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("start", "string"),
+        Arg("stop", "string"),
+        Arg("sortby", "oneof", since: "6.2.0", flags: ["optional"], arguments: [Arg("byscore", "pure-token", token: "BYSCORE"), Arg("bylex", "pure-token", token: "BYLEX")]),
+        Arg("rev", "pure-token", token: "REV", since: "6.2.0", flags: ["optional"]),
+        Arg("offset_count", "block", token: "LIMIT", since: "6.2.0", flags: ["optional"], arguments: [Arg("offset", "integer"), Arg("count", "integer")]),
+        Arg("withscores", "pure-token", token: "WITHSCORES", flags: ["optional"])]),
+    CommandDocs("zrangebylex", summary: "Return a range of members in a sorted set, by lexicographical range", since: "2.8.9", group: "sorted-set", complexity: "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).", docFlags: ["deprecated"], deprecatedSince: "6.2.0", replacedBy: "`ZRANGE` with the `BYLEX` argument", aclCategories: ["sortedset"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("min", "string"),
+        Arg("max", "string"),
+        Arg("offset_count", "block", token: "LIMIT", flags: ["optional"], arguments: [Arg("offset", "integer"), Arg("count", "integer")])]),
+    CommandDocs("zrangebyscore", summary: "Return a range of members in a sorted set, by score", since: "1.0.5", group: "sorted-set", complexity: "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).", docFlags: ["deprecated"], deprecatedSince: "6.2.0", replacedBy: "`ZRANGE` with the `BYSCORE` argument", history: [("2.0.0", "Added the `WITHSCORES` modifier.")], aclCategories: ["sortedset"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("min", "double"),
+        Arg("max", "double"),
+        Arg("withscores", "pure-token", token: "WITHSCORES", since: "2.0.0", flags: ["optional"]),
+        Arg("offset_count", "block", token: "LIMIT", flags: ["optional"], arguments: [Arg("offset", "integer"), Arg("count", "integer")])]),
+    CommandDocs("zrangestore", summary: "Store a range of members from sorted set into another key", since: "6.2.0", group: "sorted-set", complexity: "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements stored into the destination key.", aclCategories: ["sortedset"], keySpecs: [KeySpec(["OW", "update"], .index(1), .range(0, 1, 0)), KeySpec(["RO", "access"], .index(2), .range(0, 1, 0))], arguments: [
+        Arg("dst", "key", keySpec: 0),
+        Arg("src", "key", keySpec: 1),
+        Arg("min", "string"),
+        Arg("max", "string"),
+        Arg("sortby", "oneof", flags: ["optional"], arguments: [Arg("byscore", "pure-token", token: "BYSCORE"), Arg("bylex", "pure-token", token: "BYLEX")]),
+        Arg("rev", "pure-token", token: "REV", flags: ["optional"]),
+        Arg("offset_count", "block", token: "LIMIT", flags: ["optional"], arguments: [Arg("offset", "integer"), Arg("count", "integer")])]),
+    CommandDocs("zrank", summary: "Determine the index of a member in a sorted set", since: "2.0.0", group: "sorted-set", complexity: "O(log(N))", aclCategories: ["sortedset"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("member", "string")]),
+    CommandDocs("zrem", summary: "Remove one or more members from a sorted set", since: "1.2.0", group: "sorted-set", complexity: "O(M*log(N)) with N being the number of elements in the sorted set and M the number of elements to be removed.", history: [("2.4.0", "Accepts multiple elements.")], aclCategories: ["sortedset"], keySpecs: [KeySpec(["RW", "delete"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("member", "string", flags: ["multiple"])]),
+    CommandDocs("zremrangebylex", summary: "Remove all members in a sorted set between the given lexicographical range", since: "2.8.9", group: "sorted-set", complexity: "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.", aclCategories: ["sortedset"], keySpecs: [KeySpec(["RW", "delete"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("min", "string"),
+        Arg("max", "string")]),
+    CommandDocs("zremrangebyrank", summary: "Remove all members in a sorted set within the given indexes", since: "2.0.0", group: "sorted-set", complexity: "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.", aclCategories: ["sortedset"], keySpecs: [KeySpec(["RW", "delete"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("start", "integer"),
+        Arg("stop", "integer")]),
+    CommandDocs("zremrangebyscore", summary: "Remove all members in a sorted set within the given scores", since: "1.2.0", group: "sorted-set", complexity: "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements removed by the operation.", aclCategories: ["sortedset"], keySpecs: [KeySpec(["RW", "delete"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("min", "double"),
+        Arg("max", "double")]),
+    CommandDocs("zrevrange", summary: "Return a range of members in a sorted set, by index, with scores ordered from high to low", since: "1.2.0", group: "sorted-set", complexity: "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements returned.", docFlags: ["deprecated"], deprecatedSince: "6.2.0", replacedBy: "`ZRANGE` with the `REV` argument", aclCategories: ["sortedset"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("start", "integer"),
+        Arg("stop", "integer"),
+        Arg("withscores", "pure-token", token: "WITHSCORES", flags: ["optional"])]),
+    CommandDocs("zrevrangebylex", summary: "Return a range of members in a sorted set, by lexicographical range, ordered from higher to lower strings.", since: "2.8.9", group: "sorted-set", complexity: "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).", docFlags: ["deprecated"], deprecatedSince: "6.2.0", replacedBy: "`ZRANGE` with the `REV` and `BYLEX` arguments", aclCategories: ["sortedset"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("max", "string"),
+        Arg("min", "string"),
+        Arg("offset_count", "block", token: "LIMIT", flags: ["optional"], arguments: [Arg("offset", "integer"), Arg("count", "integer")])]),
+    CommandDocs("zrevrangebyscore", summary: "Return a range of members in a sorted set, by score, with scores ordered from high to low", since: "2.2.0", group: "sorted-set", complexity: "O(log(N)+M) with N being the number of elements in the sorted set and M the number of elements being returned. If M is constant (e.g. always asking for the first 10 elements with LIMIT), you can consider it O(log(N)).", docFlags: ["deprecated"], deprecatedSince: "6.2.0", replacedBy: "`ZRANGE` with the `REV` and `BYSCORE` arguments", history: [("2.1.6", "`min` and `max` can be exclusive.")], aclCategories: ["sortedset"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("max", "double"),
+        Arg("min", "double"),
+        Arg("withscores", "pure-token", token: "WITHSCORES", flags: ["optional"]),
+        Arg("offset_count", "block", token: "LIMIT", flags: ["optional"], arguments: [Arg("offset", "integer"), Arg("count", "integer")])]),
+    CommandDocs("zrevrank", summary: "Determine the index of a member in a sorted set, with scores ordered from high to low", since: "2.0.0", group: "sorted-set", complexity: "O(log(N))", aclCategories: ["sortedset"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("member", "string")]),
+    CommandDocs("zscan", summary: "Incrementally iterate sorted sets elements and associated scores", since: "2.8.0", group: "sorted-set", complexity: "O(1) for every call. O(N) for a complete iteration, including enough command calls for the cursor to return back to 0. N is the number of elements inside the collection..", aclCategories: ["sortedset"], tips: ["nondeterministic_output"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("cursor", "integer"),
+        Arg("pattern", "pattern", token: "MATCH", flags: ["optional"]),
+        Arg("count", "integer", token: "COUNT", flags: ["optional"])]),
+    CommandDocs("zscore", summary: "Get the score associated with the given member in a sorted set", since: "1.2.0", group: "sorted-set", complexity: "O(1)", aclCategories: ["sortedset"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("member", "string")]),
+    CommandDocs("zunion", summary: "Add multiple sorted sets", since: "6.2.0", group: "sorted-set", complexity: "O(N)+O(M*log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.", aclCategories: ["sortedset"], keySpecs: [KeySpec(["RO", "access"], .index(1), .keyNumber(0, 1, 1))], arguments: [
+        Arg("numkeys", "integer"),
+        Arg("key", "key", keySpec: 0, flags: ["multiple"]),
+        Arg("weight", "integer", token: "WEIGHTS", flags: ["optional", "multiple"]),
+        Arg("aggregate", "oneof", token: "AGGREGATE", flags: ["optional"], arguments: [Arg("sum", "pure-token", token: "SUM"), Arg("min", "pure-token", token: "MIN"), Arg("max", "pure-token", token: "MAX")]),
+        Arg("withscores", "pure-token", token: "WITHSCORES", flags: ["optional"])]),
+    CommandDocs("zunionstore", summary: "Add multiple sorted sets and store the resulting sorted set in a new key", since: "2.0.0", group: "sorted-set", complexity: "O(N)+O(M log(M)) with N being the sum of the sizes of the input sorted sets, and M being the number of elements in the resulting sorted set.", aclCategories: ["sortedset"], keySpecs: [KeySpec(["OW", "update"], .index(1), .range(0, 1, 0)), KeySpec(["RO", "access"], .index(2), .keyNumber(0, 1, 1))], arguments: [
+        Arg("destination", "key", keySpec: 0),
+        Arg("numkeys", "integer"),
+        Arg("key", "key", keySpec: 1, flags: ["multiple"]),
+        Arg("weight", "integer", token: "WEIGHTS", flags: ["optional", "multiple"]),
+        Arg("aggregate", "oneof", token: "AGGREGATE", flags: ["optional"], arguments: [Arg("sum", "pure-token", token: "SUM"), Arg("min", "pure-token", token: "MIN"), Arg("max", "pure-token", token: "MAX")])])
     ]
 }
