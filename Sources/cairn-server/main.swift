@@ -61,7 +61,7 @@ LoggingSystem.bootstrap { _ in
 }
 let logger = Logger(label: "cairn-server")
 if !ignored.isEmpty {
-    logger.info("Accepted but not used by Cairn: \(ignored.joined(separator: ", "))")
+    logger.notice("Accepted but not used by Cairn: \(ignored.joined(separator: ", "))")
 }
 
 let server: CairnServer
