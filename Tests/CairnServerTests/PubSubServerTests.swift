@@ -1,4 +1,5 @@
 import Cairn
+import CairnTestSupport
 import Testing
 @testable import CairnServer
 #if canImport(Glibc)
@@ -137,7 +138,7 @@ import Glibc
     /// SET's reply, even while that reply waits for its log sync (Redis's
     /// output-buffer order).
     @Test func messagesWaitBehindTheSubscribersEarlierReplies() throws {
-        let disk = HeldSyncFileIO(PosixFileIO())
+        let disk = SlowSyncFileIO(PosixFileIO(), delay: .zero)
         let server = try TestServer(fileIO: disk)
         defer {
             disk.release()

@@ -1,4 +1,5 @@
 import Cairn
+import CairnTestSupport
 import Testing
 @testable import CairnServer
 
@@ -183,7 +184,7 @@ import Testing
 /// `CONFIG SET appendfsync` switches the running log's policy.
 @Suite struct AppendFsyncAtRuntimeTests {
     @Test func configSetAppendfsyncChangesTheRunningLog() throws {
-        let disk = HeldSyncFileIO(PosixFileIO())
+        let disk = SlowSyncFileIO(PosixFileIO(), delay: .zero)
         let server = try TestServer(fileIO: disk)
         defer { server.stop() }
         let client = try server.client()
