@@ -108,9 +108,7 @@ struct PackedList {
     // MARK: Buffer
 
     private static func withEntries<R>(of buffer: HeapBytes, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
-        try buffer.withUnsafeMutablePointers { header, elements in
-            try body(UnsafeRawBufferPointer(start: elements, count: Int(header.pointee)))
-        }
+        try PackedPairs.withEntries(of: buffer, body)
     }
 
     /// Replaces the bytes in `range` with `insertedCount` bytes that `write`

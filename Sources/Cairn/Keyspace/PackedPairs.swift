@@ -244,7 +244,9 @@ struct PackedPairs {
         try PackedPairs.withEntries(of: buffer, body)
     }
 
-    private static func withEntries<R>(of buffer: HeapBytes, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+    /// The entry bytes of a packed buffer (shared with `PackedList` and
+    /// `PackedScores`, which use the same layout).
+    static func withEntries<R>(of buffer: HeapBytes, _ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try buffer.withUnsafeMutablePointers { header, elements in
             try body(UnsafeRawBufferPointer(start: elements, count: Int(header.pointee)))
         }
