@@ -132,7 +132,7 @@ import Testing
         #expect(SetTestSupport.members(t.run("SORT", "s", "BY", "nosort")) == ["10", "9", "a", "b"])
         #expect(t.run("SORT", "s", "BY", "nosort", "STORE", "d") == .integer(4))
         #expect(t.run("LRANGE", "d", "0", "-1") == .texts(["10", "9", "a", "b"]))
-        // DESC is dropped with the BY pattern? No: only BY is; DESC still applies.
+        // Only the BY pattern is dropped: DESC still applies.
         t.run("SORT", "s", "BY", "nosort", "DESC", "STORE", "d")
         #expect(t.run("LRANGE", "d", "0", "-1") == .texts(["b", "a", "9", "10"]))
         t.expectReplayMatches()
