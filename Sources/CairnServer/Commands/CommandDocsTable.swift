@@ -381,6 +381,21 @@ extension CommandDocs {
         Arg("source", "key", keySpec: 0),
         Arg("destination", "key", keySpec: 1),
         Arg("member", "string")]),
+    CommandDocs("sort", summary: "Sort the elements in a list, set or sorted set", since: "1.0.0", group: "generic", complexity: "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).", aclCategories: ["set", "sortedset", "list", "dangerous"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(0, 1, 0)), KeySpec(["RO", "access"], .unknown, .unknown, notes: "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort"), KeySpec(["OW", "update"], .unknown, .unknown, notes: "For the optional STORE keyword. It is marked 'unknown' because the keyword can appear anywhere in the argument array")], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("pattern", "pattern", keySpec: 1, token: "BY", flags: ["optional"]),
+        Arg("offset_count", "block", token: "LIMIT", flags: ["optional"], arguments: [Arg("offset", "integer"), Arg("count", "integer")]),
+        Arg("pattern", "pattern", keySpec: 1, token: "GET", flags: ["optional", "multiple", "multiple_token"]),
+        Arg("order", "oneof", flags: ["optional"], arguments: [Arg("asc", "pure-token", token: "ASC"), Arg("desc", "pure-token", token: "DESC")]),
+        Arg("sorting", "pure-token", token: "ALPHA", flags: ["optional"]),
+        Arg("destination", "key", keySpec: 2, token: "STORE", flags: ["optional"])]),
+    CommandDocs("sort_ro", summary: "Sort the elements in a list, set or sorted set. Read-only variant of SORT.", since: "7.0.0", group: "generic", complexity: "O(N+M*log(M)) where N is the number of elements in the list or set to sort, and M the number of returned elements. When the elements are not sorted, complexity is O(N).", aclCategories: ["set", "sortedset", "list", "dangerous"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(0, 1, 0)), KeySpec(["RO", "access"], .unknown, .unknown, notes: "For the optional BY/GET keyword. It is marked 'unknown' because the key names derive from the content of the key we sort")], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("pattern", "pattern", keySpec: 1, token: "BY", flags: ["optional"]),
+        Arg("offset_count", "block", token: "LIMIT", flags: ["optional"], arguments: [Arg("offset", "integer"), Arg("count", "integer")]),
+        Arg("pattern", "pattern", keySpec: 1, token: "GET", flags: ["optional", "multiple", "multiple_token"]),
+        Arg("order", "oneof", flags: ["optional"], arguments: [Arg("asc", "pure-token", token: "ASC"), Arg("desc", "pure-token", token: "DESC")]),
+        Arg("sorting", "pure-token", token: "ALPHA", flags: ["optional"])]),
     CommandDocs("spop", summary: "Remove and return one or multiple random members from a set", since: "1.0.0", group: "set", complexity: "Without the count argument O(1), otherwise O(N) where N is the value of the passed count.", history: [("3.2.0", "Added the `count` argument.")], aclCategories: ["set"], tips: ["nondeterministic_output"], keySpecs: [KeySpec(["RW", "access", "delete"], .index(1), .range(0, 1, 0))], arguments: [
         Arg("key", "key", keySpec: 0),
         Arg("count", "integer", since: "3.2.0", flags: ["optional"])]),

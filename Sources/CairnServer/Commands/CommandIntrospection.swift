@@ -97,7 +97,9 @@ public struct CommandIntrospection: Sendable {
         }
         // Specs with variable flags defer to the command's own key function (db.c getKeysFromCommandWithSpecs).
         let variable = specs.contains { $0.flags.contains("variable_flags") }
-        let found = variable ? Self.variableFlagKeys(argv, command: spec.name) : Self.keyPositions(argv, specs: specs)
+        // Specs that cannot be followed (SORT's BY/GET/STORE are "unknown") fall back to it too.
+        let found = variable ? Self.variableFlagKeys(argv, command: spec.name)
+            : Self.keyPositions(argv, specs: specs) ?? Self.variableFlagKeys(argv, command: spec.name)
         guard let found, !found.isEmpty else {
             return spec.flags.contains(.noMandatoryKeys) ? .array([]) : .error("ERR Invalid arguments specified for command")
         }
@@ -150,9 +152,14 @@ public struct CommandIntrospection: Sendable {
     }
 
     /// db.c setGetKeys and bitfieldGetKeys: the key's flags depend on the
-    /// arguments (`SET ... GET` reads, `BITFIELD` with only GETs is read-only).
+    /// arguments (`SET ... GET` reads, `BITFIELD` with only GETs is read-only);
+    /// sortGetKeys and sortROGetKeys: the key specs cannot find STORE.
     static func variableFlagKeys(_ argv: [Bytes], command: String) -> [(Int, [String])]? {
         switch command {
+        case "sort_ro":
+            return [(1, ["RO", "access"])]
+        case "sort":
+            return sortKeys(argv)
         case "set":
             let reads = argv.dropFirst(3).contains { $0.lowercasedText == "get" }
             return [(1, reads ? ["RW", "access", "update"] : ["OW", "update"])]
@@ -170,6 +177,22 @@ public struct CommandIntrospection: Sendable {
         default:
             return nil
         }
+    }
+
+    /// db.c sortGetKeys: skips LIMIT's two arguments and GET's and BY's one,
+    /// takes the word after the last STORE (any other word is skipped alone,
+    /// so a STORE destination is itself read as an option name next).
+    static func sortKeys(_ argv: [Bytes]) -> [(Int, [String])] {
+        var store: Int?
+        var index = 2
+        while index < argv.count {
+            let word = argv[index].lowercasedText
+            if word == "limit" { index += 2 }
+            else if word == "get" || word == "by" { index += 1 }
+            else if word == "store", index + 1 < argv.count { store = index + 1 }
+            index += 1
+        }
+        return [(1, ["RO", "access"])] + (store.map { [($0, ["OW", "update"])] } ?? [])
     }
 
     /// Redis's ACL categories in acl.c's order, which `COMMAND INFO` keeps.
