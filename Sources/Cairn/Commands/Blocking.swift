@@ -117,10 +117,10 @@ enum BlockingCommands {
     }
 
     /// `BLMPOP timeout numkeys key... LEFT|RIGHT [COUNT n]`: the timeout is
-    /// read after the other arguments (as `blockingPopGenericCommand` does).
+    /// checked first (`blmpopCommand`), then as `LMPOP`.
     static func listMultiPop(_ context: CommandContext) throws(CommandError) -> Reply {
-        let (range, atHead, count) = try multiPopArguments(context, words: ("left", "right"))
         let deadline = try deadline(context, 1)
+        let (range, atHead, count) = try multiPopArguments(context, words: ("left", "right"))
         guard let (key, elements) = try ListMoves.popFirstNonEmpty(context, keys: range.map { context.key($0) },
                                                                    atHead: atHead, count: count) else {
             return block(context, keyRange: range, numberIndex: 2, deadline: deadline, list: true)
@@ -142,8 +142,8 @@ enum BlockingCommands {
 
     /// `BZMPOP timeout numkeys key... MIN|MAX [COUNT n]`: as `ZMPOP`.
     static func zsetMultiPop(_ context: CommandContext) throws(CommandError) -> Reply {
-        let (range, lowest, count) = try multiPopArguments(context, words: ("min", "max"))
         let deadline = try deadline(context, 1)
+        let (range, lowest, count) = try multiPopArguments(context, words: ("min", "max"))
         guard let popped = try SortedSetPopCommands.popFirstNonEmpty(context, keys: range.map { context.key($0) },
                                                                      highest: !lowest, count: count) else {
             return block(context, keyRange: range, numberIndex: 2, deadline: deadline, list: false)
