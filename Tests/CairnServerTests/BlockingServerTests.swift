@@ -174,3 +174,41 @@ import CairnTestSupport
         #expect(client.request("ZRANGE", "z", "0", "-1") == "*1\r\n$1\r\nn\r\n")
     }
 }
+
+/// Keys that become ready through a transaction or a rename wake their
+/// waiters once the whole command ran (handleClientsBlockedOnKeys after EXEC).
+@Suite(.serialized) struct BlockingWakeupTests {
+    private func waitBlocked(_ observer: TestClient, _ count: Int) {
+        for _ in 0..<500 {
+            if observer.request("INFO", "clients").contains("blocked_clients:\(count)\r\n") { return }
+            usleep(10_000)
+        }
+        Issue.record("never saw \(count) blocked clients")
+    }
+
+    @Test func execAndRenameServeWaiters() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let blocked = try server.client()
+        let other = try server.client()
+        blocked.send(TestClient.encode(["BLPOP", "q", "0"]))
+        waitBlocked(other, 1)
+        _ = other.request("MULTI")
+        _ = other.request("RPUSH", "q", "a", "b")
+        _ = other.request("LPOP", "q")
+        #expect(other.request("EXEC") == "*2\r\n:2\r\n$1\r\na\r\n")
+        #expect(blocked.reply() == "*2\r\n$1\r\nq\r\n$1\r\nb\r\n")
+        blocked.send(TestClient.encode(["BLPOP", "q", "0"]))
+        waitBlocked(other, 1)
+        _ = other.request("RPUSH", "tmp", "c")
+        #expect(other.request("RENAME", "tmp", "q") == "+OK\r\n")
+        #expect(blocked.reply() == "*2\r\n$1\r\nq\r\n$1\r\nc\r\n")
+        // Another database's key of the same name wakes nobody.
+        blocked.send(TestClient.encode(["BLPOP", "q", "0.2"]))
+        waitBlocked(other, 1)
+        _ = other.request("SELECT", "1")
+        _ = other.request("RPUSH", "q", "d")
+        #expect(blocked.reply() == "*-1\r\n")
+        #expect(other.request("LLEN", "q") == ":1\r\n")
+    }
+}
