@@ -19,6 +19,9 @@ public struct Execution: Sendable {
     /// One log record's worth: every effect of the command, or of the whole
     /// `MULTI/EXEC` batch, in order.
     public var effects: [Effect]
+    /// A blocking command (BLPOP ...) found every key empty outside a
+    /// transaction: the server parks the client instead of replying.
+    public var block: BlockRequest? = nil
 }
 
 /// A logged effect that the engine refused on replay.
@@ -62,6 +65,11 @@ public final class Engine {
     var random: RandomSource
     /// The session the convenience API (`execute(_:)` without a session) uses.
     public var session = Session()
+    /// Whether the running command may block (a lone command, not EXEC's
+    /// or replay's): Redis's absent `CLIENT_DENY_BLOCKING`.
+    var blockingAllowed = false
+    /// Set by a blocking command that found nothing: taken by `execute`.
+    var pendingBlock: BlockRequest?
 
     public init(configuration: EngineConfiguration = EngineConfiguration()) {
         clock = configuration.clock
@@ -87,9 +95,12 @@ public final class Engine {
     /// effects to log.
     public func execute(_ argv: [Bytes], session: inout Session) -> Execution {
         var context = makeContext(argv, session: session, now: clock.nowMilliseconds())
+        blockingAllowed = true
         let reply = dispatch(&context)
+        blockingAllowed = false
         session.database = context.database
-        return Execution(reply: reply, effects: keyspace.takeEffects())
+        defer { pendingBlock = nil }
+        return Execution(reply: reply, effects: keyspace.takeEffects(), block: pendingBlock)
     }
 
     /// Runs a `MULTI/EXEC` batch atomically: nothing else runs in between,

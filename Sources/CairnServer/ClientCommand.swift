@@ -16,6 +16,7 @@ extension ServerCommands {
         if sub.is("setname") && count == 3 { return setName(argv[2]) ?? .simple("OK") }
         if sub.is("list") { return list(argv) }
         if sub.is("kill") { return kill(argv) }
+        if sub.is("unblock") && (count == 3 || count == 4) { return unblock(argv) }
         if sub.is("reply") && count == 3 {
             if argv[2].is("on") {
                 client.replyMode = .on
@@ -41,7 +42,23 @@ extension ServerCommands {
 
     /// The CLIENT subcommands Cairn has; `ResolvedCommand.resolve` already
     /// checked the name and arity against `ServerCommandTable`.
-    static let clientSubcommands: Set<String> = ["id", "info", "getname", "setname", "list", "kill", "reply", "no-evict"]
+    static let clientSubcommands: Set<String> = ["id", "info", "getname", "setname", "list", "kill", "reply", "no-evict", "unblock"]
+
+    /// CLIENT UNBLOCK id [TIMEOUT|ERROR]: ends a blocked client's wait as a
+    /// timeout would, or with `-UNBLOCKED`; 1 if it was blocked, else 0.
+    func unblock(_ argv: [Bytes]) -> Reply {
+        var error = false
+        if argv.count == 4 {
+            if argv[3].is("timeout") { error = false }
+            else if argv[3].is("error") { error = true }
+            else { return .error("ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR") }
+        }
+        guard let id = Numbers.parseInteger(argv[2]) else { return .error(ServerError.notInteger.line) }
+        guard id >= 0, let target = context.registry.client(UInt64(id)), target.blocked != nil else { return .integer(0) }
+        let reply = error ? Reply.error("UNBLOCKED client unblocked via CLIENT UNBLOCK") : BlockRequest.timeoutReply
+        context.blocking.unblock(target, with: reply, context: context, store: store)
+        return .integer(1)
+    }
 
     /// A subcommand Redis has (the table) that Cairn does not implement
     /// (CLIENT UNBLOCK, CONFIG REWRITE ...): answered as an unknown one.

@@ -13,13 +13,10 @@ import Synchronization
 /// (`ConnectionHandler`); what it needs to know back (protocol version,
 /// authenticated, close) travels in the `BatchResult`.
 ///
-/// Blocking commands (BLPOP and friends, later): a parked client will get a
-/// `blocked: BlockedWait?` field here (keys, database, deadline) that the
-/// executor fills instead of replying; a write to one of those keys, or the
-/// executor's deadline timer, then runs the command again and hands the
-/// reply to `ConnectionHandler.deliver` like any batch result. The
-/// connection's output queue already accepts results in any order of
-/// readiness and writes them in request order.
+/// Blocking commands (BLPOP and friends): a parked client has `blocked`
+/// set (see `BlockedClients`); a write to one of its keys, its deadline or
+/// CLIENT UNBLOCK ends the wait, and the rest of its batch then runs and is
+/// handed to the connection through `deliverResult` like any batch result.
 final class ClientState: @unchecked Sendable {
     let id: UInt64
     let channel: any Channel
@@ -55,6 +52,16 @@ final class ClientState: @unchecked Sendable {
     /// loop, to be written after batch `lastExecutedBatch`. Set once before
     /// the client is registered.
     var deliverPush: (@Sendable (_ bytes: [UInt8], _ afterBatch: UInt64) -> Void)?
+
+    /// The wait of a client parked by BLPOP and friends.
+    var blocked: BlockedWait?
+    /// Served or unblocked, its batch not yet resumed: new batches still wait.
+    var resuming = false
+    /// Batches that arrived while the client was blocked, in order.
+    var heldBatches: [(id: UInt64, batch: [[Bytes]])] = []
+    /// Hands a finished batch's result to the connection (set once before
+    /// the client is registered).
+    var deliverResult: (@Sendable (_ id: UInt64, _ result: BatchResult) -> Void)?
 
     enum ReplyMode { case on, off, skipNext }
 
@@ -108,6 +115,7 @@ final class ClientState: @unchecked Sendable {
     func infoLine(channels: Int = 0, patterns: Int = 0) -> String {
         var flags = ""
         if transaction != nil { flags += "x" }
+        if blocked != nil { flags += "b" }
         if channels + patterns > 0 { flags += "P" }
         if closing { flags += "c" }
         if flags.isEmpty { flags = "N" }

@@ -11,6 +11,8 @@ final class ServerContext: Sendable {
     let executor: EngineExecutor
     let stats = ServerStats()
     let pubsub = PubSubHub()
+    /// Clients parked by blocking commands; touched only on the executor.
+    let blocking = BlockedClients()
     /// Unix time of the start, for INFO's uptime and LASTSAVE-like fields.
     let startedAt = Int64(Date().timeIntervalSince1970)
     /// The port actually bound (`port 0` binds an ephemeral one), for INFO.
@@ -38,16 +40,36 @@ struct CommandProcessor {
     let store: DurableEngine
     let client: ClientState
 
-    /// Runs one batch; `id` is the connection's number for it, which
-    /// messages published to this client later are ordered after.
-    func run(_ batch: [[Bytes]], id: UInt64) -> BatchResult {
-        var out = ReplyCollector()
-        for argv in batch where !client.closing && !argv.isEmpty {
+    /// Runs one batch and hands its result to the connection; `id` is the
+    /// connection's number for it, which messages published to this client
+    /// later are ordered after. A blocked client's batches wait their turn.
+    func run(_ batch: [[Bytes]], id: UInt64) {
+        if client.blocked != nil || client.resuming {
+            client.heldBatches.append((id, batch))
+            return
+        }
+        resume(batch[...], id: id, collector: ReplyCollector())
+    }
+
+    /// Runs `commands`, the batch's replies so far in `collector`; parks the
+    /// client at a command that blocks. After each command, clients blocked
+    /// on keys it filled are served (Redis's processCommand ->
+    /// handleClientsBlockedOnKeys), before anything else runs.
+    func resume(_ commands: ArraySlice<[Bytes]>, id: UInt64, collector: ReplyCollector) {
+        var out = collector
+        var rest = commands
+        while !client.closing, let argv = rest.popFirst() {
+            guard !argv.isEmpty else { continue }
             // CLIENT REPLY SKIP silences the command after it; OFF and SKIP
             // do not answer themselves; ON answers even after OFF.
             let skipped = client.replyMode == .skipNext
             if skipped { client.replyMode = .on }
             let outcome = process(argv)
+            if let request = outcome.block {
+                let wait = BlockedWait(request: request, batchID: id, collector: out, remaining: rest, generation: 0)
+                context.blocking.park(client, wait, context: context)
+                return
+            }
             let silenced = skipped || client.replyMode != .on
             if let count = outcome.arrayHeader { out.addArrayHeader(count: count, version: client.protocolVersion) }
             for (index, reply) in outcome.replies.enumerated() {
@@ -61,11 +83,16 @@ struct CommandProcessor {
                 let tokened = outcome.arrayHeader != nil || index == outcome.replies.count - 1
                 out.add(reply, token: tokened ? outcome.token : nil, version: client.protocolVersion)
             }
+            context.blocking.serveReady(context: context, store: store)
         }
         client.lastExecutedBatch = id
         var result = out.finish(authenticated: client.authenticated, close: client.closing)
         result.subscribed = context.pubsub.registry.subscriptionCount(of: client.id) > 0
-        return result
+        client.deliverResult?(id, result)
+        if client.blocked == nil, !client.resuming, !client.heldBatches.isEmpty {
+            let next = client.heldBatches.removeFirst()
+            run(next.batch, id: next.id)
+        }
     }
 
     /// What one request answers: usually one reply; none for SHUTDOWN,
@@ -78,6 +105,8 @@ struct CommandProcessor {
         /// array header counting the commands, then every reply as is (what
         /// Redis writes; `replies` then holds them all).
         var arrayHeader: Int? = nil
+        /// A blocking command found nothing: the client parks, no reply yet.
+        var block: BlockRequest? = nil
     }
 
     /// One request: processCommand's checks in Redis's order (existence and
@@ -127,6 +156,7 @@ struct CommandProcessor {
         do throws(StorageError) {
             let result = try store.submit(argv, session: &client.session)
             context.stats.changes += Int64(result.execution.effects.count)
+            if let block = result.execution.block { return Outcome(replies: [], block: block) }
             return Outcome(replies: [result.execution.reply], token: result.token)
         } catch {
             context.stats.logFailed.store(true, ordering: .relaxed)

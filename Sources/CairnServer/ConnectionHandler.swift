@@ -10,8 +10,8 @@ import NIOCore
 /// A batch's replies are held until the log released the last record they
 /// depend on (`GroupCommitLog.whenReleased`, never a blocking wait); a later
 /// batch that is ready sooner waits behind it in `output`. This queue is also
-/// where a blocked client (BLPOP, later) will park: its batch simply stays
-/// unready until the executor wakes it or its deadline passes.
+/// where a blocked client (BLPOP ...) parks: its batch simply stays unready
+/// until the executor serves it, its deadline passes or CLIENT UNBLOCK.
 final class ConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -58,6 +58,20 @@ final class ConnectionHandler: ChannelInboundHandler {
         let loop = context.eventLoop
         client.deliverPush = { bytes, batch in
             loop.execute { handler.value.push(bytes, after: batch) }
+        }
+        let log = server.executor.log
+        let stats = server.stats
+        client.deliverResult = { id, result in
+            guard let token = result.lastToken, token.sequence > log.releasedThrough else {
+                let bytes = result.bytes(failure: nil, releasedThrough: 0)
+                loop.execute { handler.value.deliver(id, bytes, result) }
+                return
+            }
+            log.whenReleased(token.sequence) { error in
+                if error != nil { stats.logFailed.store(true, ordering: .relaxed) }
+                let bytes = result.bytes(failure: error, releasedThrough: log.releasedThrough)
+                loop.execute { handler.value.deliver(id, bytes, result) }
+            }
         }
         // acceptCommonHandler checks maxclients first; then
         // clientAcceptHandler's protected mode refuses remote clients while
@@ -107,6 +121,8 @@ final class ConnectionHandler: ChannelInboundHandler {
             let server = self.server
             server.executor.async { store in
                 client.closing = true
+                server.blocking.remove(client)
+                client.heldBatches = []
                 CommandProcessor(context: server, store: store, client: client).discardTransaction()
                 server.pubsub.registry.unsubscribeAll(client.id)
             }
@@ -162,26 +178,13 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     private func submit(_ batch: [[Bytes]]) {
-        guard let client, let context = channelContext else { return }
+        guard let client, channelContext != nil else { return }
         let id = nextID()
         output.append(Pending(id: id, bytes: nil))
         if !authenticated { awaitingUnauthenticatedReply = true }
         let server = self.server
-        let log = server.executor.log
-        let loop = context.eventLoop
-        let handler = NIOLoopBound(self, eventLoop: loop)
         server.executor.async { store in
-            let result = CommandProcessor(context: server, store: store, client: client).run(batch, id: id)
-            guard let token = result.lastToken, token.sequence > log.releasedThrough else {
-                let bytes = result.bytes(failure: nil, releasedThrough: 0)
-                loop.execute { handler.value.deliver(id, bytes, result) }
-                return
-            }
-            log.whenReleased(token.sequence) { error in
-                if error != nil { server.stats.logFailed.store(true, ordering: .relaxed) }
-                let bytes = result.bytes(failure: error, releasedThrough: log.releasedThrough)
-                loop.execute { handler.value.deliver(id, bytes, result) }
-            }
+            CommandProcessor(context: server, store: store, client: client).run(batch, id: id)
         }
     }
 

@@ -32,6 +32,11 @@ final class EngineExecutor: @unchecked Sendable {
         queue.async { work(self.store) }
     }
 
+    /// Runs `work` on the executor after `milliseconds` (a blocked client's deadline).
+    func after(milliseconds: Int64, _ work: @escaping @Sendable (DurableEngine) -> Void) {
+        queue.asyncAfter(deadline: .now() + .milliseconds(Int(clamping: milliseconds))) { work(self.store) }
+    }
+
     /// serverCron's databasesCron at `hz` 10: an active expiry cycle every
     /// 100 ms on the executor, so keys nobody reads still expire (their
     /// DELs go to the log like any write).

@@ -33,6 +33,7 @@ extension ServerCommands {
         s.executable = ProcessFacts.executable
         // Clients
         s.connectedClients = context.registry.count
+        s.blockedClients = context.blocking.count
         s.maxClients = config.maxClients
         // Memory: the process's resident set stands for used_memory.
         let rss = ProcessFacts.residentBytes()

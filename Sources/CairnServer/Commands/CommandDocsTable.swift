@@ -29,6 +29,40 @@ extension CommandDocs {
         Arg("key", "key", keySpec: 0),
         Arg("bit", "integer"),
         Arg("index", "block", flags: ["optional"], arguments: [Arg("start", "integer"), Arg("end_index", "block", flags: ["optional"], arguments: [Arg("end", "integer"), Arg("index_unit", "oneof", since: "7.0.0", flags: ["optional"], arguments: [Arg("byte", "pure-token", token: "BYTE"), Arg("bit", "pure-token", token: "BIT")])])])]),
+    CommandDocs("blmove", summary: "Pop an element from a list, push it to another list and return it; or block until one is available", since: "6.2.0", group: "list", complexity: "O(1)", aclCategories: ["list"], keySpecs: [KeySpec(["RW", "access", "delete"], .index(1), .range(0, 1, 0)), KeySpec(["RW", "insert"], .index(2), .range(0, 1, 0))], arguments: [
+        Arg("source", "key", keySpec: 0),
+        Arg("destination", "key", keySpec: 1),
+        Arg("wherefrom", "oneof", arguments: [Arg("left", "pure-token", token: "LEFT"), Arg("right", "pure-token", token: "RIGHT")]),
+        Arg("whereto", "oneof", arguments: [Arg("left", "pure-token", token: "LEFT"), Arg("right", "pure-token", token: "RIGHT")]),
+        Arg("timeout", "double")]),
+    CommandDocs("blmpop", summary: "Pop elements from a list, or block until one is available", since: "7.0.0", group: "list", complexity: "O(N+M) where N is the number of provided keys and M is the number of elements returned.", aclCategories: ["list"], keySpecs: [KeySpec(["RW", "access", "delete"], .index(2), .keyNumber(0, 1, 1))], arguments: [
+        Arg("timeout", "double"),
+        Arg("numkeys", "integer"),
+        Arg("key", "key", keySpec: 0, flags: ["multiple"]),
+        Arg("where", "oneof", arguments: [Arg("left", "pure-token", token: "LEFT"), Arg("right", "pure-token", token: "RIGHT")]),
+        Arg("count", "integer", token: "COUNT", flags: ["optional"])]),
+    CommandDocs("blpop", summary: "Remove and get the first element in a list, or block until one is available", since: "2.0.0", group: "list", complexity: "O(N) where N is the number of provided keys.", history: [("6.0.0", "`timeout` is interpreted as a double instead of an integer.")], aclCategories: ["list"], keySpecs: [KeySpec(["RW", "access", "delete"], .index(1), .range(-2, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0, flags: ["multiple"]),
+        Arg("timeout", "double")]),
+    CommandDocs("brpop", summary: "Remove and get the last element in a list, or block until one is available", since: "2.0.0", group: "list", complexity: "O(N) where N is the number of provided keys.", history: [("6.0.0", "`timeout` is interpreted as a double instead of an integer.")], aclCategories: ["list"], keySpecs: [KeySpec(["RW", "access", "delete"], .index(1), .range(-2, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0, flags: ["multiple"]),
+        Arg("timeout", "double")]),
+    CommandDocs("brpoplpush", summary: "Pop an element from a list, push it to another list and return it; or block until one is available", since: "2.2.0", group: "list", complexity: "O(1)", docFlags: ["deprecated"], deprecatedSince: "6.2.0", replacedBy: "`BLMOVE` with the `RIGHT` and `LEFT` arguments", history: [("6.0.0", "`timeout` is interpreted as a double instead of an integer.")], aclCategories: ["list"], keySpecs: [KeySpec(["RW", "access", "delete"], .index(1), .range(0, 1, 0)), KeySpec(["RW", "insert"], .index(2), .range(0, 1, 0))], arguments: [
+        Arg("source", "key", keySpec: 0),
+        Arg("destination", "key", keySpec: 1),
+        Arg("timeout", "double")]),
+    CommandDocs("bzmpop", summary: "Remove and return members with scores in a sorted set or block until one is available", since: "7.0.0", group: "sorted-set", complexity: "O(K) + O(M*log(N)) where K is the number of provided keys, N being the number of elements in the sorted set, and M being the number of elements popped.", aclCategories: ["sortedset"], keySpecs: [KeySpec(["RW", "access", "delete"], .index(2), .keyNumber(0, 1, 1))], arguments: [
+        Arg("timeout", "double"),
+        Arg("numkeys", "integer"),
+        Arg("key", "key", keySpec: 0, flags: ["multiple"]),
+        Arg("where", "oneof", arguments: [Arg("min", "pure-token", token: "MIN"), Arg("max", "pure-token", token: "MAX")]),
+        Arg("count", "integer", token: "COUNT", flags: ["optional"])]),
+    CommandDocs("bzpopmax", summary: "Remove and return the member with the highest score from one or more sorted sets, or block until one is available", since: "5.0.0", group: "sorted-set", complexity: "O(log(N)) with N being the number of elements in the sorted set.", history: [("6.0.0", "`timeout` is interpreted as a double instead of an integer.")], aclCategories: ["sortedset"], keySpecs: [KeySpec(["RW", "access", "delete"], .index(1), .range(-2, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0, flags: ["multiple"]),
+        Arg("timeout", "double")]),
+    CommandDocs("bzpopmin", summary: "Remove and return the member with the lowest score from one or more sorted sets, or block until one is available", since: "5.0.0", group: "sorted-set", complexity: "O(log(N)) with N being the number of elements in the sorted set.", history: [("6.0.0", "`timeout` is interpreted as a double instead of an integer.")], aclCategories: ["sortedset"], keySpecs: [KeySpec(["RW", "access", "delete"], .index(1), .range(-2, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0, flags: ["multiple"]),
+        Arg("timeout", "double")]),
     CommandDocs("client", summary: "A container for client connection commands", since: "2.4.0", group: "connection", complexity: "Depends on subcommand."),
     CommandDocs("client|getname", summary: "Get the current connection name", since: "2.6.9", group: "connection", complexity: "O(1)", aclCategories: ["connection"]),
     CommandDocs("client|help", summary: "Show helpful text about the different subcommands", since: "5.0.0", group: "connection", complexity: "O(1)", aclCategories: ["connection"]),
