@@ -2,8 +2,9 @@
 
   crash.py write --pid PID --writers N --kill-after SECONDS --out FILE
       N threads, each on its own connection, INCR a shared counter (and a
-      counter of their own) one command at a time, recording every value the
-      server acknowledged. After SECONDS the server gets SIGKILL; the writers
+      counter of their own, whose value n then goes into a list of their own
+      with RPUSH, a set with SADD and a sorted set with ZADD) one command at
+      a time, recording every value the server acknowledged. After SECONDS the server gets SIGKILL; the writers
       stop at their first connection error and FILE gets what they saw.
 
   crash.py check --in FILE
@@ -11,7 +12,10 @@
       write is on disk, so the shared counter must be >= every value any writer
       saw acknowledged (and > 0), each writer's own counter >= its acknowledged
       count, and neither may exceed acknowledged + one in-flight command per
-      writer (no write appears that no client sent).
+      writer (no write appears that no client sent); each writer's list must
+      be exactly 1..n with n >= its acknowledged pushes (no hole, no
+      reordering), and its set and sorted set hold at least the acknowledged
+      members, each sorted-set member with its score.
 
 Host and port come from INTEROP_HOST / INTEROP_PORT.
 """
@@ -34,6 +38,10 @@ def writer_key(index):
     return "crash:writer:%d" % index
 
 
+def collection_keys(index):
+    return ["crash:%s:%d" % (kind, index) for kind in ("list", "set", "zset")]
+
+
 def write(args):
     stop = threading.Event()
     results = [None] * args.writers
@@ -41,6 +49,8 @@ def write(args):
     def run(index):
         client = redis.Redis(host=HOST, port=PORT, socket_timeout=10)
         highest, acked_shared, acked_own, error = 0, 0, 0, None
+        acked_list, acked_set, acked_zset = 0, 0, 0
+        list_key, set_key, zset_key = collection_keys(index)
         try:
             client.ping()
             ready.wait()
@@ -50,6 +60,9 @@ def write(args):
                 highest = max(highest, value)
                 own = client.incr(writer_key(index))
                 acked_own = max(acked_own, own)
+                acked_list = client.rpush(list_key, own)
+                acked_set += client.sadd(set_key, own)
+                acked_zset += client.zadd(zset_key, {"m%d" % own: own})
         except (redis.ConnectionError, redis.TimeoutError, OSError) as e:
             error = "%s: %s" % (type(e).__name__, e)
         except Exception as e:  # a wrong reply is a failure, not a crash symptom
@@ -58,6 +71,9 @@ def write(args):
             "highest": highest,
             "acked_shared": acked_shared,
             "acked_own": acked_own,
+            "acked_list": acked_list,
+            "acked_set": acked_set,
+            "acked_zset": acked_zset,
             "error": error,
             "error_time": time.monotonic(),
         }
@@ -117,11 +133,23 @@ def check(args):
             failures.append("%s is %d after restart but %d was acknowledged" % (writer_key(i), own, w["acked_own"]))
         if own > w["acked_own"] + 1:
             failures.append("%s is %d, more than %d acknowledged + 1 in flight" % (writer_key(i), own, w["acked_own"]))
-    client.delete(COUNTER, *[writer_key(i) for i in range(len(writers))])
+        list_key, set_key, zset_key = collection_keys(i)
+        elements = [int(x) for x in client.lrange(list_key, 0, -1)]
+        if len(elements) < w["acked_list"] or elements != list(range(1, len(elements) + 1)):
+            failures.append("%s holds %d elements (%s...), %d pushes acknowledged"
+                            % (list_key, len(elements), elements[:5], w["acked_list"]))
+        members = client.smembers(set_key)
+        if len(members) < w["acked_set"] or members != {str(n).encode() for n in range(1, len(members) + 1)}:
+            failures.append("%s holds %d members, %d acknowledged" % (set_key, len(members), w["acked_set"]))
+        scored = client.zrange(zset_key, 0, -1, withscores=True)
+        if len(scored) < w["acked_zset"] or any(m != b"m%d" % s or s != n + 1 for n, (m, s) in enumerate(scored)):
+            failures.append("%s holds %d members, %d acknowledged" % (zset_key, len(scored), w["acked_zset"]))
+    client.delete(COUNTER, *[writer_key(i) for i in range(len(writers))],
+                  *[k for i in range(len(writers)) for k in collection_keys(i)])
     if failures:
         print("; ".join(failures))
         return 1
-    print("durable: every acknowledged INCR survived kill -9")
+    print("durable: every acknowledged INCR, RPUSH, SADD and ZADD survived kill -9")
     return 0
 
 
