@@ -124,7 +124,7 @@ public struct CommandSpec: Sendable {
 public enum CommandTable {
     /// Every command, one family file each.
     public static let all: [CommandSpec] =
-        StringCommands.specs + BitCommands.specs + HashCommands.specs + ListCommands.specs + SetCommands.specs + SortedSetCommands.specs + KeyCommands.specs + DatabaseCommands.specs + FunctionCommands.specs
+        StringCommands.specs + BitCommands.specs + HashCommands.specs + ListCommands.specs + SetCommands.specs + SortedSetCommands.specs + KeyCommands.specs + DatabaseCommands.specs + FunctionCommands.specs + MemoryCommands.specs
 
     private static let byName: [Bytes: CommandSpec] = {
         var table: [Bytes: CommandSpec] = [:]

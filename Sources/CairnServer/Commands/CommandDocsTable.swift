@@ -249,6 +249,10 @@ extension CommandDocs {
         Arg("key", "key", keySpec: 0),
         Arg("start", "integer"),
         Arg("stop", "integer")]),
+    CommandDocs("memory", summary: "A container for memory diagnostics commands", since: "4.0.0", group: "server", complexity: "Depends on subcommand."),
+    CommandDocs("memory|usage", summary: "Estimate the memory usage of a key", since: "4.0.0", group: "server", complexity: "O(N) where N is the number of samples.", keySpecs: [KeySpec(["RO"], .index(2), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("count", "integer", token: "SAMPLES", flags: ["optional"])]),
     CommandDocs("mget", summary: "Get the values of all the given keys", since: "1.0.0", group: "string", complexity: "O(N) where N is the number of keys to retrieve.", aclCategories: ["string"], tips: ["request_policy:multi_shard"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(-1, 1, 0))], arguments: [
         Arg("key", "key", keySpec: 0, flags: ["multiple"])]),
     CommandDocs("monitor", summary: "Listen for all requests received by the server in real time", since: "1.0.0", group: "server"),
