@@ -80,4 +80,16 @@ import Testing
         #expect(config.get(patterns: ["port", "p[o]rt", "timeout"]).map(\.name) == ["port", "timeout"])
         #expect(config.get(pattern: "save").map(\.value) == ["3600 1 300 100 60 10000"])
     }
+
+    /// notify-keyspace-events reads back normalized, as redis-server 7.0.15 gives it
+    /// (keyspaceEventsFlagsToString): one letter per class in Redis's order, "A" for all.
+    @Test func keyspaceEventsReadBackNormalized() throws {
+        var config = ServerConfiguration()
+        let cases = [("gKE", "gKE"), ("$lshzxeKE", "$lshzxeKE"), ("KA", "AK"), ("EA", "AE"), ("An", "A"),
+                     ("mnKg", "gnKm"), ("g$lshzxetdE", "AE"), ("", ""), ("EgEg", "gE")]
+        for (written, read) in cases {
+            try config.set([("notify-keyspace-events", written)])
+            #expect(config.value(of: "notify-keyspace-events") == read, "\(written)")
+        }
+    }
 }

@@ -119,4 +119,22 @@ import Testing
         #expect(positions("ZMPOP", "2", "a", "b", "MIN") == [2, 3])
         #expect(positions("ZDIFF", "x", "a") == [])
     }
+
+    /// A plain set is an input whose members all score 1 (`zuiNext` on OBJ_SET);
+    /// replies recorded from redis-server 7.0.15.
+    @Test func plainSetsAreInputsWithScoreOne() {
+        func scored(_ pairs: [(String, Double)]) -> Reply { .array(pairs.flatMap { [Reply.text($0.0), .double($0.1)] }) }
+        let t = TestEngine()
+        t.run("SADD", "s", "a", "b", "c")
+        t.run("ZADD", "z", "1", "b", "2", "c", "3", "d")
+        #expect(t.run("ZUNIONSTORE", "d", "2", "s", "z", "WEIGHTS", "2", "3") == .integer(4))
+        #expect(t.run("ZRANGE", "d", "0", "-1", "WITHSCORES") == scored([("a", 2), ("b", 5), ("c", 8), ("d", 9)]))
+        #expect(t.run("ZINTERSTORE", "d", "2", "s", "z", "WEIGHTS", "2", "3") == .integer(2))
+        #expect(t.run("ZRANGE", "d", "0", "-1", "WITHSCORES") == scored([("b", 5), ("c", 8)]))
+        #expect(t.run("ZDIFFSTORE", "d", "2", "s", "z") == .integer(1))
+        #expect(t.run("ZRANGE", "d", "0", "-1", "WITHSCORES") == scored([("a", 1)]))
+        #expect(t.run("ZINTER", "2", "s", "s", "WITHSCORES") == scored([("a", 2), ("b", 2), ("c", 2)]))
+        #expect(t.run("ZINTERCARD", "2", "s", "z") == .integer(2))
+        t.expectReplayMatches()
+    }
 }

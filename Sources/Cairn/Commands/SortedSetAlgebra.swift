@@ -29,7 +29,7 @@ enum SortedSetAlgebraCommands {
 
     /// One input key, read as (member, score) pairs (`zsetopsrc`): a sorted
     /// set gives its scores; a plain set gives every member score 1 (Redis's
-    /// `zuiNext` on OBJ_SET), which `input(_:)` maps when the set type exists.
+    /// `zuiNext` on OBJ_SET).
     struct Input {
         var count: Int
         var weight = 1.0
@@ -50,6 +50,14 @@ enum SortedSetAlgebraCommands {
         case .zset(let zset):
             return Input(count: zset.count, identity: ObjectIdentifier(zset),
                          elements: { zset.allElements }, score: { zset.score($0) })
+        case .set(let set):
+            return Input(count: set.count, identity: ObjectIdentifier(set),
+                         elements: {
+                             var members: [(member: ByteString, score: Double)] = []
+                             set.forEach { members.append(($0, 1)) }
+                             return members
+                         },
+                         score: { set.contains($0) ? 1 : nil })
         default: throw .wrongType
         }
     }

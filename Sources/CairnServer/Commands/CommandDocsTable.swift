@@ -135,6 +135,15 @@ extension CommandDocs {
         Arg("async", "oneof", flags: ["optional"], arguments: [Arg("async", "pure-token", token: "ASYNC", since: "4.0.0"), Arg("sync", "pure-token", token: "SYNC", since: "6.2.0")])]),
     CommandDocs("flushdb", summary: "Remove all keys from the current database", since: "1.0.0", group: "server", complexity: "O(N) where N is the number of keys in the selected database", history: [("4.0.0", "Added the `ASYNC` flushing mode modifier."), ("6.2.0", "Added the `SYNC` flushing mode modifier.")], aclCategories: ["keyspace", "dangerous"], tips: ["request_policy:all_shards", "response_policy:all_succeeded"], arguments: [
         Arg("async", "oneof", flags: ["optional"], arguments: [Arg("async", "pure-token", token: "ASYNC", since: "4.0.0"), Arg("sync", "pure-token", token: "SYNC", since: "6.2.0")])]),
+    CommandDocs("function", summary: "A container for function commands", since: "7.0.0", group: "scripting", complexity: "Depends on subcommand."),
+    CommandDocs("function|delete", summary: "Delete a function by name", since: "7.0.0", group: "scripting", complexity: "O(1)", aclCategories: ["scripting"], tips: ["request_policy:all_shards", "response_policy:all_succeeded"], arguments: [
+        Arg("library-name", "string")]),
+    CommandDocs("function|flush", summary: "Deleting all functions", since: "7.0.0", group: "scripting", complexity: "O(N) where N is the number of functions deleted", aclCategories: ["scripting"], tips: ["request_policy:all_shards", "response_policy:all_succeeded"], arguments: [
+        Arg("async", "oneof", flags: ["optional"], arguments: [Arg("async", "pure-token", token: "ASYNC"), Arg("sync", "pure-token", token: "SYNC")])]),
+    CommandDocs("function|list", summary: "List information about all the functions", since: "7.0.0", group: "scripting", complexity: "O(N) where N is the number of functions", aclCategories: ["scripting"], tips: ["nondeterministic_output_order"], arguments: [
+        Arg("library-name-pattern", "string", token: "LIBRARYNAME", flags: ["optional"]),
+        Arg("withcode", "pure-token", token: "WITHCODE", flags: ["optional"])]),
+    CommandDocs("function|stats", summary: "Return information about the function currently running (name, description, duration)", since: "7.0.0", group: "scripting", complexity: "O(1)", aclCategories: ["scripting"], tips: ["nondeterministic_output", "request_policy:all_shards", "response_policy:special"]),
     CommandDocs("get", summary: "Get the value of a key", since: "1.0.0", group: "string", complexity: "O(1)", aclCategories: ["string"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(0, 1, 0))], arguments: [
         Arg("key", "key", keySpec: 0)]),
     CommandDocs("getbit", summary: "Returns the bit value at offset in the string value stored at key", since: "2.2.0", group: "bitmap", complexity: "O(1)", aclCategories: ["bitmap"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(0, 1, 0))], arguments: [
@@ -274,6 +283,10 @@ extension CommandDocs {
         Arg("key", "key", keySpec: 0),
         Arg("start", "integer"),
         Arg("stop", "integer")]),
+    CommandDocs("memory", summary: "A container for memory diagnostics commands", since: "4.0.0", group: "server", complexity: "Depends on subcommand."),
+    CommandDocs("memory|usage", summary: "Estimate the memory usage of a key", since: "4.0.0", group: "server", complexity: "O(N) where N is the number of samples.", keySpecs: [KeySpec(["RO"], .index(2), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("count", "integer", token: "SAMPLES", flags: ["optional"])]),
     CommandDocs("mget", summary: "Get the values of all the given keys", since: "1.0.0", group: "string", complexity: "O(N) where N is the number of keys to retrieve.", aclCategories: ["string"], tips: ["request_policy:multi_shard"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(-1, 1, 0))], arguments: [
         Arg("key", "key", keySpec: 0, flags: ["multiple"])]),
     CommandDocs("monitor", summary: "Listen for all requests received by the server in real time", since: "1.0.0", group: "server"),

@@ -160,13 +160,25 @@ enum DirectiveValues {
                   arguments[0].allSatisfy({ "Ag$lshzxeKEtmdn".contains($0) }) else {
                 throw Invalid(reason: "Invalid event class character. Use 'Ag$lshzxeKEtmdn'.")
             }
-            return arguments[0]
+            return canonicalKeyspaceEvents(arguments[0])
         default:
             // client-output-buffer-limit, oom-score-adj-values,
             // latency-tracking-info-percentiles: Cairn does not use them and
             // keeps what was written.
             return arguments.joined(separator: " ")
         }
+    }
+
+    /// The event classes as CONFIG GET reports them (notify.c:
+    /// keyspaceEventsStringToFlags then keyspaceEventsFlagsToString): each
+    /// class once, in Redis's order, "A" for all of g$lshzxetd; K, E, m last.
+    static func canonicalKeyspaceEvents(_ classes: String) -> String {
+        let allClasses = "g$lshzxetd"
+        var set = Set(classes)
+        if set.contains("A") { set.formUnion(allClasses) }
+        var result = allClasses.allSatisfy(set.contains) ? "A" : String("g$lshzxetdn".filter(set.contains))
+        result += "KEm".filter(set.contains)
+        return result
     }
 
     /// setConfigSaveOption: pairs of "seconds changes", seconds >= 1 and
