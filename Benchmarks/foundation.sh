@@ -84,6 +84,7 @@ PY
 after=$(rss_of "$redis_pid")
 redis_small=$(( (after - before) / (list_elements / 10) ))
 echo "redis.lists.small_bytes_per_list	$redis_small	B"
+stop_redis
 # Sets: the same shapes as cairn-bench sets (10 string members, then 10 integers).
 start_redis
 before=$(rss_of "$redis_pid")
