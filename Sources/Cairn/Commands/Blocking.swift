@@ -104,16 +104,8 @@ enum BlockingCommands {
         if context.argument(whereIndex, is: words.0) { first = true }
         else if context.argument(whereIndex, is: words.1) { first = false }
         else { throw .syntax }
-        var count: Int64 = -1
-        var index = whereIndex + 1
-        while index < context.argumentCount {
-            guard count == -1, context.argument(index, is: "count"), index + 1 < context.argumentCount else { throw .syntax }
-            let countError = CommandError.err("count should be greater than 0")
-            count = try context.integer(index + 1, error: countError)
-            guard count >= 1 else { throw countError }
-            index += 2
-        }
-        return (3..<whereIndex, first, count == -1 ? 1 : Int(clamping: count))
+        let count = try context.multiPopCount(after: whereIndex)
+        return (3..<whereIndex, first, count)
     }
 
     /// `BLMPOP timeout numkeys key... LEFT|RIGHT [COUNT n]`: the timeout is

@@ -147,3 +147,22 @@ extension Int64 {
     /// Decimal text, for effects and bulk replies.
     var decimal: Bytes { decimalBytes(self) }
 }
+
+extension CommandContext {
+    /// The optional `COUNT n` after the LEFT|RIGHT or MIN|MAX argument at
+    /// `whereIndex` of LMPOP/ZMPOP and their blocking forms (Redis's
+    /// lmpopGenericCommand, zmpopGenericCommand): given at most once, at
+    /// least 1; 1 when absent.
+    func multiPopCount(after whereIndex: Int) throws(CommandError) -> Int {
+        let countError = CommandError.err("count should be greater than 0")
+        var count: Int64 = -1
+        var index = whereIndex + 1
+        while index < argumentCount {
+            guard count == -1, argument(index, is: "count"), index + 1 < argumentCount else { throw .syntax }
+            count = try integer(index + 1, error: countError)
+            guard count >= 1 else { throw countError }
+            index += 2
+        }
+        return count == -1 ? 1 : Int(clamping: count)
+    }
+}

@@ -74,16 +74,8 @@ enum ListMoves {
         guard numberOfKeys < Int64(context.argumentCount) - 2 else { throw .syntax }
         let whereIndex = 2 + Int(numberOfKeys)
         let atHead = try end(context, whereIndex)
-        var count: Int64 = -1
-        var index = whereIndex + 1
-        while index < context.argumentCount {
-            guard count == -1, context.argument(index, is: "count"), index + 1 < context.argumentCount else { throw .syntax }
-            count = try context.integer(index + 1, error: .err("count should be greater than 0"))
-            guard count >= 1 else { throw .err("count should be greater than 0") }
-            index += 2
-        }
+        let wanted = try context.multiPopCount(after: whereIndex)
         let keys = (2..<whereIndex).map { context.key($0) }
-        let wanted = count == -1 ? 1 : Int(min(count, Int64(Int.max)))
         guard let (key, elements) = try popFirstNonEmpty(context, keys: keys, atHead: atHead, count: wanted) else {
             return .nullArray
         }

@@ -74,18 +74,10 @@ enum SortedSetPopCommands {
         if context.argument(whereIndex, is: "min") { highest = false }
         else if context.argument(whereIndex, is: "max") { highest = true }
         else { throw .syntax }
-        var count: Int64 = -1
-        var index = whereIndex + 1
-        while index < context.argumentCount {
-            guard count == -1, context.argument(index, is: "count"), index + 1 < context.argumentCount else { throw .syntax }
-            let countError = CommandError.err("count should be greater than 0")
-            count = try context.integer(index + 1, error: countError)
-            guard count >= 1 else { throw countError }
-            index += 2
-        }
+        let count = try context.multiPopCount(after: whereIndex)
         let keys = (numberIndex + 1..<whereIndex).map { context.key($0) }
         guard let popped = try popFirstNonEmpty(context, keys: keys, highest: highest,
-                                                count: count == -1 ? 1 : Int(clamping: count)) else { return .nullArray }
+                                                count: count) else { return .nullArray }
         return .array([.bulk(popped.key),
                        SortedSetCommands.reply(popped.elements, withScores: true, protocolVersion: 3)])
     }
