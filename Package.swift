@@ -71,7 +71,8 @@ let package = Package(
         ),
         .testTarget(
             name: "CairnRESPTests",
-            dependencies: ["CairnRESP"]
+            // Cairn for its seeded RandomSource only; the library stays pure.
+            dependencies: ["CairnRESP", "Cairn"]
         ),
         .testTarget(
             name: "CairnServerTests",

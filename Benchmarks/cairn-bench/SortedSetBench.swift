@@ -8,16 +8,8 @@ import Cairn
 // (argv in, Reply out), so a small set favours the array; the point is the
 // growth: the skiplist stays logarithmic where the array moves memory.
 
-/// Deterministic scores and members (SplitMix64), so runs compare.
-struct BenchRandom {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// Deterministic scores (the engine's seeded generator), so runs compare.
+extension RandomSource {
     mutating func score() -> Double { Double(next() % 1_000_000) / 10 }
 }
 
@@ -57,7 +49,7 @@ func runSortedSetWorkload(count: Int) {
     let engine = Engine()
     let zadd = Array("ZADD".utf8), zrank = Array("ZRANK".utf8), zrange = Array("ZRANGE".utf8), zrem = Array("ZREM".utf8)
     let key = Array("zset".utf8)
-    var random = BenchRandom(state: 7)
+    var random = RandomSource(seed: 7)
     let members = (0..<count).map { keyName("member:", $0) }
     let scores = (0..<count).map { _ in Array(String(random.score()).utf8) }
     let before = residentBytes()

@@ -1,3 +1,4 @@
+import Cairn
 import CairnRESP
 import Testing
 
@@ -7,18 +8,6 @@ import Testing
 /// Replay one seed: `swift test --filter RequestParserFuzzTests` after
 /// setting `seed` below to the printed value.
 @Suite struct RequestParserFuzzTests {
-    /// SplitMix64: tiny, seeded, reproducible.
-    private struct SplitMix64: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Half the bytes come from the protocol's own alphabet so the parser
     /// gets deep into multibulk frames, not just inline errors.
     private static let alphabet = Array("*$\r\n0123456789-\"' \\x\0abc".utf8)
@@ -26,7 +15,7 @@ import Testing
     @Test func oneMegabyteOfRandomBytes() {
         let seed: UInt64 = 0x5EED_CA1E
         print("RequestParserFuzzTests seed \(seed)")
-        var random = SplitMix64(state: seed)
+        var random = RandomSource(seed: seed)
         let limits = [RESPLimits(), RESPLimits(maxBulkLength: 64, authenticated: false)]
         var total = 0
         var commands = 0
@@ -67,7 +56,7 @@ import Testing
     @Test func mutatedValidPipelines() {
         let seed: UInt64 = 0xC0FF_EE42
         print("RequestParserFuzzTests.mutatedValidPipelines seed \(seed)")
-        var random = SplitMix64(state: seed)
+        var random = RandomSource(seed: seed)
         for round in 0..<300 {
             var stream: [UInt8] = []
             var expected: [RESPParseResult] = []

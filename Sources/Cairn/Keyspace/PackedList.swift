@@ -112,43 +112,13 @@ struct PackedList {
     }
 
     /// Replaces the bytes in `range` with `insertedCount` bytes that `write`
-    /// fills in: in place when this value owns a buffer with room, else
-    /// into a new buffer with an eighth to spare (`lpInsert`'s realloc).
+    /// fills in: in place when this value owns a buffer with room that stays
+    /// at least half used (or is under 64 bytes), else into a new buffer with an eighth to spare
+    /// (`lpInsert`'s realloc), so pushes do not reallocate every time.
     private mutating func splice(_ range: Range<Int>, insertedCount: Int, write: (UnsafeMutableRawPointer) -> Void) {
-        let oldCount = byteCount
-        let newCount = oldCount - range.count + insertedCount
-        guard newCount > 0 else {
-            buffer = PackedList.emptyBuffer
-            return
-        }
-        let tailCount = oldCount - range.upperBound
-        if isKnownUniquelyReferenced(&buffer) && buffer !== PackedList.emptyBuffer {
-            let owned = buffer
-            let capacity = owned.capacity
-            if newCount <= capacity && (newCount >= capacity / 2 || capacity < 64) {
-                owned.withUnsafeMutablePointerToElements { elements in
-                    let base = UnsafeMutableRawPointer(elements)
-                    if insertedCount != range.count && tailCount > 0 {
-                        (base + range.lowerBound + insertedCount).copyMemory(from: base + range.upperBound, byteCount: tailCount)
-                    }
-                    write(base + range.lowerBound)
-                }
-                owned.withUnsafeMutablePointerToHeader { $0.pointee = UInt32(newCount) }
-                return
-            }
-        }
-        let capacity = newCount + newCount / 8
-        let fresh = unsafeDowncast(HeapBytes.create(minimumCapacity: capacity) { _ in UInt32(newCount) }, to: HeapBytes.self)
-        fresh.withUnsafeMutablePointerToElements { elements in
-            let target = UnsafeMutableRawPointer(elements)
-            PackedList.withEntries(of: buffer) { old in
-                if range.lowerBound > 0 { target.copyMemory(from: old.baseAddress!, byteCount: range.lowerBound) }
-                write(target + range.lowerBound)
-                if tailCount > 0 {
-                    (target + range.lowerBound + insertedCount).copyMemory(from: old.baseAddress! + range.upperBound, byteCount: tailCount)
-                }
-            }
-        }
-        buffer = fresh
+        let newCount = byteCount - range.count + insertedCount
+        PackedPairs.splice(&buffer, empty: PackedList.emptyBuffer, range, insertedCount: insertedCount,
+                           reusable: { capacity, newCount in newCount >= capacity / 2 || capacity < 64 },
+                           spare: newCount / 8, write: write)
     }
 }

@@ -253,20 +253,34 @@ struct PackedPairs {
     }
 
     /// Replaces the bytes in `range` with `insertedCount` bytes that `write`
-    /// fills in (Redis's `lpInsert`: realloc, then move the tail).
+    /// fills in (Redis's `lpInsert`: realloc, then move the tail), keeping
+    /// the buffer exact-size within 16 bytes.
     private mutating func splice(_ range: Range<Int>, insertedCount: Int, write: (UnsafeMutableRawPointer) -> Void) {
-        let oldCount = byteCount
+        PackedPairs.splice(&buffer, empty: PackedPairs.emptyBuffer, range, insertedCount: insertedCount,
+                           reusable: { capacity, newCount in capacity - newCount < 16 }, spare: 0, write: write)
+    }
+
+    /// The one splice of a packed buffer (hashes and lists share the layout):
+    /// replaces the entry bytes in `range` with `insertedCount` bytes that
+    /// `write` fills in. In place when `buffer` is this value's own and
+    /// `reusable(capacity, newCount)` accepts a capacity that fits; otherwise
+    /// into a new buffer with `spare` bytes to grow into. An empty result is
+    /// the shared `empty` buffer.
+    static func splice(_ buffer: inout HeapBytes, empty: HeapBytes, _ range: Range<Int>, insertedCount: Int,
+                       reusable: (_ capacity: Int, _ newCount: Int) -> Bool, spare: Int,
+                       write: (UnsafeMutableRawPointer) -> Void) {
+        let oldCount = withEntries(of: buffer) { $0.count }
         let newCount = oldCount - range.count + insertedCount
-        precondition(newCount <= Int(UInt32.max), "packed hash of \(newCount) bytes: HashObject converts far below this")
+        precondition(newCount <= Int(UInt32.max), "packed buffer of \(newCount) bytes: collections convert far below this")
         guard newCount > 0 else {
-            buffer = PackedPairs.emptyBuffer
+            buffer = empty
             return
         }
         let tailCount = oldCount - range.upperBound
-        if isKnownUniquelyReferenced(&buffer) {
+        if isKnownUniquelyReferenced(&buffer) && buffer !== empty {
             let owned = buffer
             let capacity = owned.capacity
-            if newCount <= capacity && capacity - newCount < 16 {
+            if newCount <= capacity && reusable(capacity, newCount) {
                 owned.withUnsafeMutablePointerToElements { elements in
                     let base = UnsafeMutableRawPointer(elements)
                     if insertedCount != range.count && tailCount > 0 {
@@ -278,10 +292,11 @@ struct PackedPairs {
                 return
             }
         }
-        let fresh = unsafeDowncast(HeapBytes.create(minimumCapacity: newCount) { _ in UInt32(newCount) }, to: HeapBytes.self)
+        let fresh = unsafeDowncast(HeapBytes.create(minimumCapacity: newCount + spare) { _ in UInt32(newCount) },
+                                   to: HeapBytes.self)
         fresh.withUnsafeMutablePointerToElements { elements in
             let target = UnsafeMutableRawPointer(elements)
-            withEntries { old in
+            withEntries(of: buffer) { old in
                 if range.lowerBound > 0 { target.copyMemory(from: old.baseAddress!, byteCount: range.lowerBound) }
                 write(target + range.lowerBound)
                 if tailCount > 0 {
