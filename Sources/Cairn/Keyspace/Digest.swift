@@ -35,15 +35,14 @@ enum Digest {
                 item.combine(string)
             case .hash(let hash):
                 item.combine(2)
-                var fields = Lanes()
-                hash.forEach { field, value in
-                    var pair = Hash128()
-                    pair.combine(field)
-                    pair.combine(value)
-                    fields.add(pair.finalize())
+                item.combineUnordered { add in
+                    hash.forEach { field, value in
+                        var pair = Hash128()
+                        pair.combine(field)
+                        pair.combine(value)
+                        add(pair)
+                    }
                 }
-                item.combine(fields.high)
-                item.combine(fields.low)
             case .list(let list):
                 // Ordered: the elements are hashed in sequence.
                 item.combine(3)
@@ -55,25 +54,23 @@ enum Digest {
             case .set(let set):
                 // Members are summed, so the digest ignores their order.
                 item.combine(4)
-                var members = Lanes()
-                set.forEach { member in
-                    var one = Hash128()
-                    one.combine(member)
-                    members.add(one.finalize())
+                item.combineUnordered { add in
+                    set.forEach { member in
+                        var one = Hash128()
+                        one.combine(member)
+                        add(one)
+                    }
                 }
-                item.combine(members.high)
-                item.combine(members.low)
             case .zset(let zset):
                 item.combine(5)
-                var members = Lanes()
-                zset.forEach { member, score in
-                    var pair = Hash128()
-                    pair.combine(member)
-                    pair.combine(score.bitPattern)
-                    members.add(pair.finalize())
+                item.combineUnordered { add in
+                    zset.forEach { member, score in
+                        var pair = Hash128()
+                        pair.combine(member)
+                        pair.combine(score.bitPattern)
+                        add(pair)
+                    }
                 }
-                item.combine(members.high)
-                item.combine(members.low)
             }
             item.combine(UInt64(bitPattern: database.expires[key] ?? -1))
             total.add(item.finalize())
@@ -99,6 +96,16 @@ enum Digest {
         mutating func combine(_ word: UInt64) {
             a = mix(a ^ word)
             b = mix(b &+ word &* 0x9E37_79B9_7F4A_7C15)
+        }
+
+        /// Combines the elements `visit` hands to `add`, in any order: each is
+        /// finalized on its own and the results summed (hashes, sets and
+        /// sorted sets have no order a replay must reproduce).
+        mutating func combineUnordered(_ visit: (_ add: (Hash128) -> Void) -> Void) {
+            var total = Lanes()
+            visit { total.add($0.finalize()) }
+            combine(total.high)
+            combine(total.low)
         }
 
         func finalize() -> Lanes { Lanes(high: mix(a), low: mix(b ^ 0xD6E8_FEB8_6659_FD93)) }
