@@ -75,6 +75,13 @@ extension FileIO {
         return try read(handle, count: Int(length), at: 0)
     }
 
+    /// Reads the whole file at `path` (open, read, close).
+    public func readFile(_ path: String) throws(IOError) -> [UInt8] {
+        let handle = try open(path, .readOnly, options: [])
+        defer { try? close(handle) }
+        return try readAll(handle)
+    }
+
     /// Opens (creating if needed) and exclusively locks a lock file, such as
     /// a data directory's `LOCK`, so two engines never share one directory.
     /// Keep the handle open for as long as the lock must hold; `close`

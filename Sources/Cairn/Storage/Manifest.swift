@@ -98,7 +98,7 @@ struct Manifest: Sendable, Equatable {
     static func read(inDirectory directory: String, fileIO: any FileIO) throws(StorageError) -> Manifest? {
         let path = DataDirectory.join(directory, fileName)
         guard fileIO.fileExists(path) else { return nil }
-        let bytes = try SegmentPrefetcher.read(path, fileIO: fileIO)
+        let bytes = try storageIO { () throws(IOError) in try fileIO.readFile(path) }
         switch decode(bytes) {
         case .success(let manifest): return manifest
         case .failure(let defect): throw .corruption(file: path, offset: 0, reason: defect.description)

@@ -54,7 +54,7 @@ final class SegmentPrefetcher: @unchecked Sendable {
             if stop { return }
             let result: Result<Bytes, StorageError>
             do throws(StorageError) {
-                result = .success(try Self.read(path, fileIO: fileIO))
+                result = .success(try storageIO { () throws(IOError) in try fileIO.readFile(path) })
             } catch {
                 result = .failure(error)
             }
@@ -64,11 +64,5 @@ final class SegmentPrefetcher: @unchecked Sendable {
             condition.unlock()
             if case .failure = result { return }
         }
-    }
-
-    static func read(_ path: String, fileIO: any FileIO) throws(StorageError) -> Bytes {
-        let handle = try storageIO { () throws(IOError) in try fileIO.open(path, .readOnly, options: []) }
-        defer { try? fileIO.close(handle) }
-        return try storageIO { () throws(IOError) in try fileIO.readAll(handle) }
     }
 }
