@@ -77,6 +77,23 @@ public final class Engine {
         keyspace.limits = configuration.encodingLimits
     }
 
+    /// An empty engine built as this one was: the same clock and encoding
+    /// limits, a seed drawn from this one's generator (DEBUG RELOAD
+    /// recovers into it).
+    func emptySibling() -> Engine {
+        var configuration = EngineConfiguration(clock: clock, randomSeed: random.next())
+        configuration.encodingLimits = keyspace.limits
+        return Engine(configuration: configuration)
+    }
+
+    /// The thresholds between compact and general encodings (Redis's
+    /// `hash-max-listpack-*`, `set-max-intset-entries`, `zset-max-listpack-*`);
+    /// changing them affects collections as they grow later, as in Redis.
+    public var encodingLimits: EncodingLimits {
+        get { keyspace.limits }
+        set { keyspace.limits = newValue }
+    }
+
     // MARK: Executing commands
 
     /// Runs one command in the engine's own session and returns its reply.

@@ -62,7 +62,10 @@ public final class CairnServer: Sendable {
         let policy = FsyncPolicy(configuration.appendFsync)
         let store: DurableEngine
         do {
-            store = try DurableEngine.open(directory: configuration.dataDirectory, fileIO: fileIO, policy: policy)
+            var engineConfiguration = EngineConfiguration()
+            engineConfiguration.encodingLimits = configuration.encodingLimits
+            store = try DurableEngine.open(directory: configuration.dataDirectory, fileIO: fileIO, policy: policy,
+                                           configuration: engineConfiguration)
         } catch {
             throw ServerStartError(description: "Can't open the data directory '\(configuration.dataDirectory)': \(error)")
         }
@@ -75,7 +78,7 @@ public final class CairnServer: Sendable {
             """)
         let executor = EngineExecutor(store: store)
         executor.startCron()
-        let context = ServerContext(configuration: configuration, executor: executor)
+        let context = ServerContext(configuration: configuration, executor: executor, logger: logger)
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 511)

@@ -1,6 +1,7 @@
 import Cairn
 import CairnRESP
 import Foundation
+import Logging
 import Synchronization
 
 /// What every connection shares: the configuration (CONFIG SET changes it
@@ -19,10 +20,12 @@ final class ServerContext: Sendable {
     let boundPort = Atomic<Int>(0)
     /// Set by `CairnServer` once it listens: begins a clean shutdown.
     let shutdownHandler = Mutex<(@Sendable () -> Void)?>(nil)
+    let logger: Logger
 
-    init(configuration: ServerConfiguration, executor: EngineExecutor) {
+    init(configuration: ServerConfiguration, executor: EngineExecutor, logger: Logger) {
         self.configuration = Mutex(configuration)
         self.executor = executor
+        self.logger = logger
     }
 
     var config: ServerConfiguration { configuration.withLock { $0 } }

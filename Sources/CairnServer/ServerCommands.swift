@@ -132,12 +132,35 @@ struct ServerCommands {
                 + "you can run it from a local connection, otherwise you need to set this option in the "
                 + "configuration file, and then restart the server.")
         }
+        if argv[1].is("reload") { return reload(argv) }
         if argv[1].is("sleep") && argv.count == 3 {
             let seconds = Double(String(decoding: argv[2], as: UTF8.self)) ?? 0
             if seconds > 0 { usleep(UInt32(min(seconds, 3600) * 1_000_000)) }
             return .simple("OK")
         }
         return .error(ServerError.subcommandSyntax(argv).line)
+    }
+
+    /// DEBUG RELOAD [NOSAVE]: Redis saves an RDB and loads it back; Cairn
+    /// waits for the log and rebuilds the keyspace from its files through
+    /// the recovery a restart runs (`DurableEngine.reload`). MERGE and
+    /// NOFLUSH load on top of the keyspace, which replaying a log cannot do
+    /// (its records are not idempotent): refused.
+    private func reload(_ argv: [Bytes]) -> Reply {
+        for option in argv.dropFirst(2) {
+            if option.is("merge") || option.is("noflush") {
+                return .error("ERR DEBUG RELOAD MERGE and NOFLUSH are not supported: Cairn reloads by replaying its "
+                    + "log into an empty keyspace")
+            }
+            if !option.is("nosave") { return .error("ERR DEBUG RELOAD only supports the MERGE, NOFLUSH and NOSAVE options.") }
+        }
+        do throws(StorageError) {
+            let report = try store.reload()
+            context.logger.warning("DB reloaded by DEBUG RELOAD: \(report.recordsReplayed) records replayed, \(report.keysLoaded) keys")
+            return .simple("OK")
+        } catch {
+            return .error("ERR Error trying to reload from the write-ahead log: \(error)")
+        }
     }
 
     /// SHUTDOWN [NOSAVE|SAVE] [NOW] [FORCE] [ABORT]: the log is synced
@@ -192,16 +215,18 @@ struct ServerCommands {
         if argv[1].is("set") {
             guard argv.count % 2 == 0 else { return .error(ServerError.wrongArity("config|set").line) }
             let pairs = stride(from: 2, to: strings.count, by: 2).map { (strings[$0], strings[$0 + 1]) }
-            let policy: ServerConfiguration.AppendFsyncPolicy
+            let updated: ServerConfiguration
             do throws(ConfigurationError) {
-                policy = try context.configuration.withLock { configuration throws(ConfigurationError) in
+                updated = try context.configuration.withLock { configuration throws(ConfigurationError) in
                     try configuration.set(pairs)
-                    return configuration.appendFsync
+                    return configuration
                 }
             } catch {
                 return .error(error.replyMessage)
             }
-            if FsyncPolicy(policy) != store.policy { store.setPolicy(FsyncPolicy(policy)) }
+            let policy = FsyncPolicy(updated.appendFsync)
+            if policy != store.policy { store.setPolicy(policy) }
+            store.engine.encodingLimits = updated.encodingLimits
             return .simple("OK")
         }
         context.stats.reset()  // RESETSTAT

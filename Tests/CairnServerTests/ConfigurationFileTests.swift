@@ -62,8 +62,6 @@ import Testing
         let (config, ignored) = try load("""
             daemonize no
             appendonly yes
-            hash-max-ziplist-entries 256
-            hash-max-listpack-entries 128
             maxmemory 100mb
             databases 16
             appendonly no
@@ -71,11 +69,10 @@ import Testing
             replicaof no one
             client-output-buffer-limit pubsub 32mb 8mb 60
             """)
-        #expect(ignored == ["daemonize", "appendonly", "hash-max-ziplist-entries", "hash-max-listpack-entries",
+        #expect(ignored == ["daemonize", "appendonly",
                             "maxmemory", "databases", "list-max-ziplist-entries", "replicaof",
                             "client-output-buffer-limit"])
         #expect(config.value(of: "appendonly") == "no")
-        #expect(config.value(of: "hash-max-listpack-entries") == "128")
         #expect(config.value(of: "maxmemory") == "104857600")
     }
 

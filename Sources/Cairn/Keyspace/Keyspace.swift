@@ -195,6 +195,16 @@ final class Keyspace {
         watchVersions[WatchedKey(database: database, key: key)]?.version ?? 0
     }
 
+    /// DEBUG RELOAD: `fresh` (rebuilt from the log) takes over the watched
+    /// keys. Keys that exist now are touched first, as emptyData's
+    /// `touchAllWatchedKeysInDb(db, NULL)`: a client watching one of them
+    /// fails its EXEC, one watching a missing key does not.
+    func handOverWatches(to fresh: Keyspace) {
+        for database in 0 ..< Keyspace.databaseCount { touchAllWatched(in: database) }
+        fresh.watchVersions = watchVersions
+        fresh.modificationCounter = modificationCounter
+    }
+
     /// Bumps every watched key of `database` that exists there (or, for
     /// `SWAPDB`, in the database replacing it), as `touchAllWatchedKeysInDb`.
     private func touchAllWatched(in database: Int, alsoExistingIn other: Int? = nil) {

@@ -33,8 +33,10 @@ public struct DurableExecution: Sendable {
 /// try store.close()
 /// ```
 public final class DurableEngine {
-    public let engine: Engine
-    public let recovery: RecoveryReport
+    /// The engine; `reload` replaces it with one rebuilt from the files.
+    public private(set) var engine: Engine
+    /// What the last recovery found: at open, or at the last `reload`.
+    public private(set) var recovery: RecoveryReport
     /// The fsync policy now (`setPolicy` changes it at run time).
     public var policy: FsyncPolicy { log.policy }
     public let writer: LogWriter
@@ -149,6 +151,29 @@ public final class DurableEngine {
     public func activeExpireCycle(timeLimit: Duration = .milliseconds(25)) throws(StorageError) -> DurabilityToken? {
         let effects = engine.activeExpireCycle(timeLimit: timeLimit)
         return try log(effects, acknowledging: true).map { DurabilityToken(sequence: $0) }
+    }
+
+    /// DEBUG RELOAD: waits until every record appended so far is released,
+    /// then rebuilds the engine from the files through the same recovery
+    /// path a restart takes, and swaps it in (watched keys that existed are
+    /// touched, as Redis's emptyData). The writer stays open and appends
+    /// after the same record: recovery must end exactly there, otherwise the
+    /// files and memory disagree and the reload is refused with the
+    /// engine untouched. Callers serialize it with `submit`.
+    @discardableResult
+    public func reload() throws(StorageError) -> RecoveryReport {
+        if let refusal = writer.refusal { throw refusal }
+        _ = try log.waitUntilReleased(writer.lastSequence)
+        let fresh = engine.emptySibling()
+        let (report, resume) = try Recovery.run(directory: directory, engine: fresh, configuration: writer.configuration)
+        guard resume.lastSequence == writer.lastSequence else {
+            throw .corruption(file: resume.segmentPath ?? directory.path, offset: Int(resume.segmentEndOffset), reason:
+                "reloading found the log ending at record \(resume.lastSequence), but record \(writer.lastSequence) was written")
+        }
+        engine.keyspace.handOverWatches(to: fresh.keyspace)
+        engine = fresh
+        recovery = report
+        return report
     }
 
     /// Stops the log thread, writes and syncs what the log holds (whatever

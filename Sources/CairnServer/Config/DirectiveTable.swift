@@ -61,7 +61,9 @@ enum DirectiveTable {
     static let implemented: Set<String> = [
         "port", "bind", "dir", "appendfsync", "requirepass", "maxclients", "timeout",
         "protected-mode", "loglevel", "logfile", "auto-aof-rewrite-percentage",
-        "auto-aof-rewrite-min-size", "save", "proto-max-bulk-len",
+        "auto-aof-rewrite-min-size", "save", "proto-max-bulk-len", "enable-debug-command",
+        "hash-max-listpack-entries", "hash-max-listpack-value", "set-max-intset-entries",
+        "zset-max-listpack-entries", "zset-max-listpack-value",
     ]
 
     /// Lower-cased name or alias -> directive (config.c registers aliases as

@@ -75,6 +75,17 @@ public struct ServerConfiguration: Sendable {
         }
     }
     public var protoMaxBulkLengthBytes: Int { integer("proto-max-bulk-len") }
+    /// The compact-encoding thresholds (`hash-max-listpack-*`,
+    /// `set-max-intset-entries`, `zset-max-listpack-*`), as the engine takes them.
+    public var encodingLimits: EncodingLimits {
+        var limits = EncodingLimits()
+        limits.hashMaxListpackEntries = integer("hash-max-listpack-entries")
+        limits.hashMaxListpackValue = integer("hash-max-listpack-value")
+        limits.setMaxIntsetEntries = integer("set-max-intset-entries")
+        limits.zsetMaxListpackEntries = integer("zset-max-listpack-entries")
+        limits.zsetMaxListpackValue = integer("zset-max-listpack-value")
+        return limits
+    }
 
     private func integer(_ name: String) -> Int {
         Int(values[name] ?? "") ?? 0

@@ -81,6 +81,10 @@ final class TestClient {
 
     /// Sends one command as a multibulk request.
     func request(_ arguments: String...) -> String {
+        request(arguments)
+    }
+
+    func request(_ arguments: [String]) -> String {
         send(TestClient.encode(arguments))
         return reply()
     }
