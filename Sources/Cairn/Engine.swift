@@ -47,6 +47,13 @@ public struct EngineConfiguration: Sendable {
     }
 }
 
+/// See `Engine.statistics`.
+public struct EngineStatistics: Sendable, Equatable {
+    public var expiredKeys: Int
+    public var keyspaceHits: Int
+    public var keyspaceMisses: Int
+}
+
 /// Cairn's in-memory engine and its command API: argv in, `Reply` out.
 ///
 /// The engine is a single-writer state machine: use it from one thread (or
@@ -192,6 +199,8 @@ public final class Engine {
             guard sub.accepts(argumentCount: argv.count) else { return .error(CommandError.wrongArity(sub.name).message) }
             command = sub
         }
+        keyspace.countsLookups = !command.flags.contains(.write) && keyspace.expiryEnabled
+        defer { keyspace.countsLookups = false }
         do {
             return try command.handler(&context)
         } catch {
@@ -262,6 +271,23 @@ public final class Engine {
     /// Number of keys with a TTL in `database`.
     public func expiringKeyCount(database: Int) -> Int {
         keyspace.databases[database].expires.count
+    }
+
+    // MARK: Statistics
+
+    /// Counters for INFO's stats section since start or `resetStatistics`:
+    /// keys deleted by expiry (lazy or active) and key lookups of read-only
+    /// commands that found a key or not.
+    public var statistics: EngineStatistics {
+        EngineStatistics(expiredKeys: keyspace.expiredKeys, keyspaceHits: keyspace.keyspaceHits,
+                         keyspaceMisses: keyspace.keyspaceMisses)
+    }
+
+    /// CONFIG RESETSTAT.
+    public func resetStatistics() {
+        keyspace.expiredKeys = 0
+        keyspace.keyspaceHits = 0
+        keyspace.keyspaceMisses = 0
     }
 
     // MARK: WATCH support

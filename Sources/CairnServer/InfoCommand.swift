@@ -64,6 +64,10 @@ extension ServerCommands {
         s.userCPUMicroseconds = Int64(usage.ru_utime.tv_sec) * 1_000_000 + Int64(usage.ru_utime.tv_usec)
         // Keyspace, commandstats, errorstats
         let engine = store.engine
+        let counters = engine.statistics
+        s.expiredKeys = Int64(counters.expiredKeys)
+        s.keyspaceHits = Int64(counters.keyspaceHits)
+        s.keyspaceMisses = Int64(counters.keyspaceMisses)
         s.keyspace = (0..<16).compactMap { index in
             let keys = engine.keyCount(database: index)
             guard keys > 0 else { return nil }

@@ -230,6 +230,7 @@ struct ServerCommands {
             return .simple("OK")
         }
         context.stats.reset()  // RESETSTAT
+        store.engine.resetStatistics()
         return .simple("OK")
     }
 }

@@ -134,6 +134,37 @@ import Glibc
             gone = client.request("INFO", "keyspace") == "$12\r\n# Keyspace\r\n\r\n"
         }
         #expect(gone)
+        #expect(client.request("INFO", "stats").contains("expired_keys:1\r\n"))
+    }
+
+    /// keyspace_hits/misses count lookups of read-only commands (lookupKeyRead),
+    /// not of writes; CONFIG RESETSTAT zeroes them with expired_keys.
+    @Test func keyspaceHitsMissesAndExpiredKeys() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let client = try server.client()
+        func stat(_ name: String) -> String? {
+            let info = client.request("INFO", "stats")
+            return info.split(separator: "\r\n").first { $0.hasPrefix(name + ":") }.map { String($0.dropFirst(name.count + 1)) }
+        }
+        #expect(client.request("SET", "a", "1") == "+OK\r\n")
+        #expect(client.request("INCR", "a") == ":2\r\n")
+        #expect(stat("keyspace_hits") == "0")
+        #expect(stat("keyspace_misses") == "0")
+        #expect(client.request("GET", "a") == "$1\r\n2\r\n")
+        #expect(client.request("GET", "nope") == "$-1\r\n")
+        #expect(client.request("MGET", "a", "nope", "a") == "*3\r\n$1\r\n2\r\n$-1\r\n$1\r\n2\r\n")
+        #expect(stat("keyspace_hits") == "3")
+        #expect(stat("keyspace_misses") == "2")
+        #expect(client.request("SET", "t", "x", "PX", "1") == "+OK\r\n")
+        usleep(5_000)
+        #expect(client.request("GET", "t") == "$-1\r\n")
+        #expect(stat("expired_keys") == "1")
+        #expect(stat("keyspace_misses") == "3")
+        #expect(client.request("CONFIG", "RESETSTAT") == "+OK\r\n")
+        #expect(stat("keyspace_hits") == "0")
+        #expect(stat("keyspace_misses") == "0")
+        #expect(stat("expired_keys") == "0")
     }
 
     @Test func transactionsCountEachQueuedCommand() throws {

@@ -44,7 +44,14 @@ final class Keyspace {
     var pendingEffects: [Effect] = []
     /// Changes since the last snapshot (`rdb_changes_since_last_save`).
     var dirty = 0
+    /// INFO stats: keys deleted by expiry, and key lookups of read commands
+    /// that found a key or not (`stat_keyspace_hits/misses`).
     var expiredKeys = 0
+    var keyspaceHits = 0
+    var keyspaceMisses = 0
+    /// Whether lookups count as hits or misses: while a read-only command
+    /// runs (Redis counts `lookupKeyRead`, not `lookupKeyWrite`).
+    var countsLookups = false
 
     private var watchVersions: [WatchedKey: (version: UInt64, watchers: Int)] = [:]
     private var modificationCounter: UInt64 = 0
@@ -65,8 +72,11 @@ final class Keyspace {
 
     /// The value of `key`, after deleting it if it has expired.
     func lookup(_ database: Int, _ key: ByteString, now: Int64) -> Value? {
-        if expireIfNeeded(database, key, now: now) { return nil }
-        return databases[database].main[key]
+        let value = expireIfNeeded(database, key, now: now) ? nil : databases[database].main[key]
+        if countsLookups {
+            if value == nil { keyspaceMisses += 1 } else { keyspaceHits += 1 }
+        }
+        return value
     }
 
     /// Whether `key` exists (ignoring expiry: callers look it up first).
