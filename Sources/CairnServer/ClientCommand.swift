@@ -71,7 +71,8 @@ extension ServerCommands {
     func infoLine(of other: ClientState) -> String {
         let registry = context.pubsub.registry
         return other.infoLine(channels: registry.channels(of: other.id).count,
-                              patterns: registry.patterns(of: other.id).count)
+                              patterns: registry.patterns(of: other.id).count,
+                              monitoring: context.monitors.contains(other.id))
     }
 
     /// CLIENT LIST [TYPE type] [ID id ...].

@@ -48,6 +48,9 @@ final class ClientState: @unchecked Sendable {
     /// published to this client afterwards is written after that batch's
     /// replies and before any later batch's (Redis's output-buffer order).
     var lastExecutedBatch: UInt64 = 0
+    /// The batch running now: what this client's own pushes (a monitor
+    /// seeing its own command) are written after.
+    var runningBatch: UInt64 = 0
     /// Hands an encoded push (a pub/sub message) to the connection's event
     /// loop, to be written after batch `lastExecutedBatch`. Set once before
     /// the client is registered.
@@ -112,11 +115,13 @@ final class ClientState: @unchecked Sendable {
 
     /// One CLIENT LIST / CLIENT INFO line (catClientInfoString), with Cairn's
     /// buffer figures as zeros: they describe Redis's allocator, not ours.
-    func infoLine(channels: Int = 0, patterns: Int = 0) -> String {
+    func infoLine(channels: Int = 0, patterns: Int = 0, monitoring: Bool = false) -> String {
+        // catClientInfoString's order.
         var flags = ""
+        if monitoring { flags += "O" }
+        if channels + patterns > 0 { flags += "P" }
         if transaction != nil { flags += "x" }
         if blocked != nil { flags += "b" }
-        if channels + patterns > 0 { flags += "P" }
         if closing { flags += "c" }
         if flags.isEmpty { flags = "N" }
         let age = createdAt.duration(to: .now).components.seconds

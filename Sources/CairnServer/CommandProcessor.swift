@@ -12,6 +12,8 @@ final class ServerContext: Sendable {
     let executor: EngineExecutor
     let stats = ServerStats()
     let pubsub = PubSubHub()
+    /// Clients in MONITOR mode; touched only on the executor.
+    let monitors = MonitorFeed()
     /// Clients parked by blocking commands; touched only on the executor.
     let blocking = BlockedClients()
     /// Unix time of the start, for INFO's uptime and LASTSAVE-like fields.
@@ -61,6 +63,7 @@ struct CommandProcessor {
     func resume(_ commands: ArraySlice<[Bytes]>, id: UInt64, collector: ReplyCollector) {
         var out = collector
         var rest = commands
+        client.runningBatch = id
         while !client.closing, let argv = rest.popFirst() {
             guard !argv.isEmpty else { continue }
             // CLIENT REPLY SKIP silences the command after it; OFF and SKIP
@@ -91,6 +94,7 @@ struct CommandProcessor {
         client.lastExecutedBatch = id
         var result = out.finish(authenticated: client.authenticated, close: client.closing)
         result.subscribed = context.pubsub.registry.subscriptionCount(of: client.id) > 0
+            || context.monitors.contains(client.id)
         client.deliverResult?(id, result)
         if client.blocked == nil, !client.resuming, !client.heldBatches.isEmpty {
             let next = client.heldBatches.removeFirst()
@@ -145,6 +149,7 @@ struct CommandProcessor {
         case nil: outcome = runEngineCommand(argv)
         }
         context.stats.recordCall(spec.name, duration: start.duration(to: .now), replies: outcome.replies)
+        context.monitors.feed(argv, spec: spec, from: client, registry: context.registry)
         return outcome
     }
 
@@ -197,6 +202,9 @@ struct CommandProcessor {
         case .command: return CommandIntrospection.shared.reply(to: argv)
         case .info: return commands.info(argv)
         case .save: return commands.save()
+        case .monitor:
+            context.monitors.add(client.id)
+            return .simple("OK")
         case .lastsave: return .integer(context.startedAt)
         case .pubsub: return commands.pubsubQuery(argv)
         case .subscribe, .unsubscribe, .psubscribe, .punsubscribe, .publish, .shutdown:
@@ -301,11 +309,17 @@ extension CommandProcessor {
             // call() runs for each queued command: commandstats count them.
             if case .success(let command) = ResolvedCommand.resolve(argv) {
                 context.stats.recordCall(command.spec.name, duration: .zero, replies: [reply])
+                context.monitors.feed(argv, spec: command.spec, from: client, registry: context.registry)
             }
         }
         var answers = replies.map { [$0] }
         for (index, server) in serverPositions {
-            let answer = server == .exec ? [Reply.error("ERR EXEC without MULTI")] : process(queued[index]).replies
+            let answer: [Reply] = switch server {
+            case .exec: [.error("ERR EXEC without MULTI")]
+            // EXEC denies blocking, and MONITOR with it (monitorCommand).
+            case .monitor: [.error("ERR MONITOR isn't allowed for DENY BLOCKING client")]
+            default: process(queued[index]).replies
+            }
             answers.insert(answer, at: index)
         }
         if answers.allSatisfy({ $0.count == 1 }) {

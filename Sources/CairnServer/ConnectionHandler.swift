@@ -103,7 +103,7 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     /// clientsCronHandleTimeout: `timeout` seconds without traffic closes a
     /// client, unless it waits for replies (a batch in flight is not idle)
-    /// or is subscribed to a channel or pattern.
+    /// or is subscribed to a channel or pattern, or monitors.
     private func closeIfIdle() {
         guard let client, let context = channelContext, !closing, output.isEmpty, !subscribed else { return }
         let timeout = server.config.timeoutSeconds
@@ -125,6 +125,7 @@ final class ConnectionHandler: ChannelInboundHandler {
                 client.heldBatches = []
                 CommandProcessor(context: server, store: store, client: client).discardTransaction()
                 server.pubsub.registry.unsubscribeAll(client.id)
+                server.monitors.remove(client.id)
             }
         }
         channelContext = nil

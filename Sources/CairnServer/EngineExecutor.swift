@@ -83,8 +83,9 @@ struct BatchResult: Sendable {
     /// The connection's state after the batch, for the event loop.
     var authenticated = true
     var close = false
-    /// Whether the client listens to a channel or pattern: the idle
-    /// `timeout` spares it (clientsCronHandleTimeout skips CLIENT_PUBSUB).
+    /// Whether the client listens to a channel or pattern, or monitors: the
+    /// idle `timeout` spares it (clientsCronHandleTimeout skips
+    /// CLIENT_PUBSUB and CLIENT_SLAVE, which monitors carry).
     var subscribed = false
 
     /// The last token (tokens only grow within a batch): once it is

@@ -94,6 +94,7 @@ struct ServerCommands {
         let processor = CommandProcessor(context: context, store: store, client: client)
         processor.discardTransaction()
         context.pubsub.registry.unsubscribeAll(client.id)
+        context.monitors.remove(client.id)
         client.session = Session()
         client.name = nil
         client.replyMode = .on
