@@ -8,7 +8,7 @@ enum ServerCommand: String, Sendable, CaseIterable {
     case ping, echo, quit, hello, auth, reset, client
     case multi, exec, discard, watch, unwatch
     case config, time, shutdown, debug
-    case command, info, save, lastsave, monitor
+    case command, info, save, lastsave, monitor, bgsave, bgrewriteaof
     case subscribe, unsubscribe, psubscribe, punsubscribe, publish, pubsub
 
     /// This command's Redis metadata (every case has a table entry).

@@ -305,6 +305,28 @@ test_cli_raw() {
     cli DEL r:s r:h r:n >/dev/null
 }
 
+# redis-cli's MONITOR mode streams another client's commands as Redis
+# prints them: "<time> [<db> <ip:port>] "ARG" ...".
+test_cli_monitor() {
+    local out="$DATA/../monitor.out"
+    timeout 3 redis-cli -h "$HOST" -p "$PORT" MONITOR >"$out" 2>&1 &
+    local watcher=$!
+    local i
+    for i in $(seq 1 50); do
+        grep -q '^OK' "$out" 2>/dev/null && break
+        sleep 0.05
+    done
+    cli SET mon:key $'a "b"' >/dev/null
+    cli -n 3 LPUSH mon:list x >/dev/null
+    wait "$watcher" 2>/dev/null
+    grep -Eq '^[0-9]+\.[0-9]{6} \[0 127\.0\.0\.1:[0-9]+\] "SET" "mon:key" "a \\"b\\""$' "$out" \
+        || fail "no SET line in MONITOR output: $(head -c 400 "$out")" || return 1
+    grep -Eq '^[0-9]+\.[0-9]{6} \[3 127\.0\.0\.1:[0-9]+\] "LPUSH" "mon:list" "x"$' "$out" \
+        || fail "no LPUSH line in db 3 in MONITOR output: $(head -c 400 "$out")" || return 1
+    cli DEL mon:key >/dev/null
+    cli -n 3 DEL mon:list >/dev/null
+}
+
 # The README's redis-py example (Examples/redis-py/session.py), run as
 # printed but against this run's port.
 test_readme_redis_py() {
@@ -391,6 +413,7 @@ run_test cli_basic
 run_test cli_raw
 run_test cli_resp3
 run_test cli_pipe
+run_test cli_monitor
 run_test readme_redis_py
 run_python redis_py test_redis_py.py
 run_test benchmark
