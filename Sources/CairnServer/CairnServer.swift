@@ -76,11 +76,13 @@ public final class CairnServer: Sendable {
             \(report.keysLoaded) keys loaded in \(Int(report.milliseconds.rounded())) ms\
             \(report.bytesDropped > 0 ? ", \(report.bytesDropped) bytes of torn tail dropped" : "")
             """)
-        let executor = EngineExecutor(store: store)
+        // One event loop: it accepts, reads, runs the engine and writes.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let executor = EngineExecutor(store: store, loop: loop)
         executor.startCron()
         let context = ServerContext(configuration: configuration, executor: executor, logger: logger)
-        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let bootstrap = ServerBootstrap(group: group)
+        let bootstrap = ServerBootstrap(group: loop, childGroup: loop)
             .serverChannelOption(.backlog, value: 511)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -131,7 +133,8 @@ public final class CairnServer: Sendable {
             // The replies the final sync released were handed to the event
             // loop first; these closes queue behind them.
             for client in self.context.registry.all { client.channel.close(promise: nil) }
-            self.group.shutdownGracefully { _ in
+            // Called on the loop: the group stops from another thread.
+            self.group.shutdownGracefully(queue: .global()) { _ in
                 self.logger.notice("Cairn is now ready to exit, bye bye...")
                 self.stopped.signal()
             }

@@ -184,7 +184,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         output.append(Pending(id: id, bytes: nil))
         if !authenticated { awaitingUnauthenticatedReply = true }
         let server = self.server
-        server.executor.async { store in
+        server.executor.run { store in
             CommandProcessor(context: server, store: store, client: client).run(batch, id: id)
         }
     }

@@ -1,60 +1,64 @@
 import Cairn
 import CairnRESP
-import Dispatch
+import NIOCore
 
-/// The one serial executor that owns the `DurableEngine`, as Redis's single
-/// main thread owns its keyspace.
+/// Where the `DurableEngine` runs: cairn-server's one event loop, as
+/// Redis's single main thread owns its keyspace and its sockets.
 ///
-/// Why a serial queue and not the event loops: the engine is a
-/// single-writer state machine (not Sendable), and clients on several event
-/// loops share it. A connection hands over all the commands one read gave
-/// it (one hop for a pipelined burst), the executor runs them in order and
-/// hands back the encoded replies with the durability tokens they wait for.
+/// Why the event loop and not a queue of its own: the engine is a
+/// single-writer state machine (not Sendable), and running it on the thread
+/// that reads the requests costs no hand-over at all. A connection runs all
+/// the commands one read gave it at once (`run`); timers, deadlines and
+/// resumed clients go through the loop's task queue (`async`, `after`).
 /// Nothing here blocks on the disk: the log thread syncs, and
-/// `GroupCommitLog.whenReleased` calls back when a reply may leave.
+/// `GroupCommitLog.whenReleased` calls back when a reply may leave. (SAVE,
+/// DEBUG SLEEP and a full disk do block the loop, as they block Redis.)
 ///
-/// `@unchecked Sendable`: `store` is touched only inside `queue`.
+/// `@unchecked Sendable`: `store` is touched only on `loop`.
 final class EngineExecutor: @unchecked Sendable {
-    private let queue = DispatchQueue(label: "cairn.engine", qos: .userInitiated)
+    private let loop: any EventLoop
     private let store: DurableEngine
     private var closed = false
-    private var cron: DispatchSourceTimer?
+    private var cron: RepeatedTask?
     /// The log thread; Sendable, used from event loops to wait for tokens.
     let log: GroupCommitLog
 
-    init(store: DurableEngine) {
+    init(store: DurableEngine, loop: any EventLoop) {
         self.store = store
+        self.loop = loop
         log = store.log
     }
 
-    /// Runs `work` on the executor with the engine.
-    func async(_ work: @escaping @Sendable (DurableEngine) -> Void) {
-        queue.async { work(self.store) }
+    /// Runs `work` with the engine now when called on the loop (a
+    /// connection's read), otherwise as the loop's next task.
+    func run(_ work: @escaping @Sendable (DurableEngine) -> Void) {
+        if loop.inEventLoop { work(store) } else { async(work) }
     }
 
-    /// Runs `work` on the executor after `milliseconds` (a blocked client's deadline).
+    /// Runs `work` with the engine as a task of the loop, after what is queued.
+    func async(_ work: @escaping @Sendable (DurableEngine) -> Void) {
+        loop.execute { work(self.store) }
+    }
+
+    /// Runs `work` on the loop after `milliseconds` (a blocked client's deadline).
     func after(milliseconds: Int64, _ work: @escaping @Sendable (DurableEngine) -> Void) {
-        queue.asyncAfter(deadline: .now() + .milliseconds(Int(clamping: milliseconds))) { work(self.store) }
+        loop.scheduleTask(in: .milliseconds(milliseconds)) { work(self.store) }
     }
 
     /// serverCron's databasesCron at `hz` 10: an active expiry cycle every
-    /// 100 ms on the executor, so keys nobody reads still expire (their
-    /// DELs go to the log like any write).
+    /// 100 ms, so keys nobody reads still expire (their DELs go to the log
+    /// like any write).
     func startCron() {
-        let timer = DispatchSource.makeTimerSource(queue: queue)
-        timer.schedule(deadline: .now() + .milliseconds(100), repeating: .milliseconds(100))
-        timer.setEventHandler { [self] in
+        cron = loop.scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) { [self] _ in
             guard !closed else { return }
             _ = try? store.activeExpireCycle()
         }
-        timer.resume()
-        cron = timer
     }
 
-    /// Closes the engine after every command queued so far (syncs the log).
-    /// Commands queued later get the engine's `closed` error.
+    /// Closes the engine after every task queued so far (syncs the log).
+    /// Commands run later get the engine's `closed` error.
     func close(_ done: @escaping @Sendable (StorageError?) -> Void) {
-        queue.async {
+        loop.execute {
             guard !self.closed else { return done(nil) }
             self.closed = true
             self.cron?.cancel()
