@@ -63,7 +63,7 @@ extension ServerCommands {
     /// A subcommand Redis has (the table) that Cairn does not implement
     /// (CLIENT UNBLOCK, CONFIG REWRITE ...): answered as an unknown one.
     static func checkImplemented(_ argv: [Bytes], _ implemented: Set<String>) -> Reply? {
-        let name = String(decoding: argv[1].lowercasedASCII, as: UTF8.self)
+        let name = String(decoding: argv[1].asciiLowercased, as: UTF8.self)
         return implemented.contains(name) ? nil : .error(ServerError.unknownSubcommand(argv).line)
     }
 

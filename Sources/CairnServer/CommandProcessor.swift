@@ -120,13 +120,16 @@ struct CommandProcessor {
     /// arity, authentication, no-multi, RESP2 subscribed mode, MULTI
     /// queueing), then call() with INFO's commandstats counting.
     func process(_ argv: [Bytes]) -> Outcome {
-        client.lastCommand = String(decoding: argv[0].lowercasedASCII.prefix(64), as: UTF8.self)
         let command: ResolvedCommand
         switch ResolvedCommand.resolve(argv) {
-        case .failure(let rejection): return reject(rejection.error, rejection.spec)
+        case .failure(let rejection):
+            // CLIENT LIST's cmd= is the looked-up command's full name, NULL when unknown.
+            client.lastCommand = rejection.spec?.name ?? "NULL"
+            return reject(rejection.error, rejection.spec)
         case .success(let resolved): command = resolved
         }
         let spec = command.spec
+        client.lastCommand = spec.name
         var server: ServerCommand?
         if case .server(let name, _) = command { server = name }
         if !client.authenticated && !spec.flags.contains(.noAuth) { return reject(.noAuth, spec) }
@@ -148,7 +151,7 @@ struct CommandProcessor {
         case let server?: outcome = runServerCommand(server, argv)
         case nil: outcome = runEngineCommand(argv)
         }
-        context.stats.recordCall(spec.name, duration: start.duration(to: .now), replies: outcome.replies)
+        context.stats.recordCall(spec, duration: start.duration(to: .now), replies: outcome.replies)
         context.monitors.feed(argv, spec: spec, from: client, registry: context.registry)
         return outcome
     }
@@ -156,7 +159,7 @@ struct CommandProcessor {
     /// A refused request; inside MULTI it dooms the transaction (flagTransaction).
     private func reject(_ error: ServerError, _ spec: CommandSpec?) -> Outcome {
         if client.transaction != nil { client.transactionFailed = true }
-        context.stats.recordRejection(spec?.name, error.line)
+        context.stats.recordRejection(spec, error.line)
         return Outcome(replies: [.error(error.line)])
     }
 
@@ -292,7 +295,7 @@ extension CommandProcessor {
         var engineCommands: [[Bytes]] = []
         var serverPositions: [(Int, ServerCommand)] = []
         for (index, argv) in queued.enumerated() {
-            if let server = ServerCommand.lookup(argv[0].lowercasedASCII) {
+            if let server = ServerCommand.lookup(argv[0]) {
                 serverPositions.append((index, server))
             } else {
                 engineCommands.append(argv)
@@ -313,7 +316,7 @@ extension CommandProcessor {
         for (argv, reply) in zip(engineCommands, replies) {
             // call() runs for each queued command: commandstats count them.
             if case .success(let command) = ResolvedCommand.resolve(argv) {
-                context.stats.recordCall(command.spec.name, duration: .zero, replies: [reply])
+                context.stats.recordCall(command.spec, duration: .zero, replies: [reply])
                 context.monitors.feed(argv, spec: command.spec, from: client, registry: context.registry)
             }
         }

@@ -73,8 +73,8 @@ extension ServerCommands {
             guard keys > 0 else { return nil }
             return .init(index: index, keys: keys, expires: engine.expiringKeyCount(database: index))
         }
-        s.commandStats = stats.commands.sorted { $0.key < $1.key }.map { name, counters in
-            .init(name: name, calls: counters.calls, microseconds: counters.microseconds,
+        s.commandStats = stats.commands.values.sorted { $0.name < $1.name }.map { counters in
+            .init(name: counters.name, calls: counters.calls, microseconds: counters.microseconds,
                   rejectedCalls: counters.rejected, failedCalls: counters.failed)
         }
         s.errorStats = stats.errors

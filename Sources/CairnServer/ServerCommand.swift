@@ -12,7 +12,7 @@ enum ServerCommand: String, Sendable, CaseIterable {
     case subscribe, unsubscribe, psubscribe, punsubscribe, publish, pubsub
 
     /// This command's Redis metadata (every case has a table entry).
-    var spec: CommandSpec { ServerCommand.specs[self]! }
+    var spec: CommandSpec { ServerCommand.table.lookup(Array(rawValue.utf8))!.spec }
 
     /// Runs at once inside MULTI instead of being queued: processCommand's
     /// explicit list (exec, discard, multi, watch, quit, reset), not a flag.
@@ -31,15 +31,14 @@ enum ServerCommand: String, Sendable, CaseIterable {
         }
     }
 
-    private static let specs: [ServerCommand: CommandSpec] = Dictionary(
-        uniqueKeysWithValues: allCases.compactMap { command in
-            ServerCommandTable.lookup(Array(command.rawValue.utf8)).map { (command, $0) }
-        })
+    private static let table = CommandNameIndex(allCases.map { command in
+        (name: command.rawValue, value: (command: command, spec: ServerCommandTable.lookup(Array(command.rawValue.utf8))!))
+    })
 
-    private static let byName: [Bytes: ServerCommand] = Dictionary(
-        uniqueKeysWithValues: allCases.map { (Array($0.rawValue.utf8), $0) })
+    /// The server command named `name`, any letter case, with its spec.
+    static func lookupWithSpec(_ name: Bytes) -> (command: ServerCommand, spec: CommandSpec)? { table.lookup(name) }
 
-    static func lookup(_ lowercasedName: Bytes) -> ServerCommand? { byName[lowercasedName] }
+    static func lookup(_ name: Bytes) -> ServerCommand? { table.lookup(name)?.command }
 }
 
 /// A request's command after lookup: the server's own, or the engine's,
@@ -60,14 +59,14 @@ enum ResolvedCommand {
     /// command, an unknown subcommand of a container, or a wrong argument
     /// count (with the spec it concerns, nil when unknown); else the command.
     static func resolve(_ argv: [Bytes]) -> Result<ResolvedCommand, Rejection> {
-        let name = argv[0].lowercasedASCII
-        let server = ServerCommand.lookup(name)
-        guard let container = server?.spec ?? CommandTable.lookup(name) else {
+        let found = ServerCommand.lookupWithSpec(argv[0])
+        let server = found?.command
+        guard let container = found?.spec ?? CommandTable.lookup(argv[0]) else {
             return .failure(Rejection(error: .unknownCommand(argv), spec: nil))
         }
         var spec = container
         if !container.subcommands.isEmpty && argv.count >= 2 {
-            let full = container.name + "|" + String(decoding: argv[1].lowercasedASCII, as: UTF8.self)
+            let full = container.name + "|" + String(decoding: argv[1].asciiLowercased, as: UTF8.self)
             guard let sub = container.subcommands.first(where: { $0.name == full }) else {
                 return .failure(Rejection(error: .unknownSubcommand(argv), spec: nil))
             }
@@ -139,13 +138,8 @@ struct ServerError: Error, Sendable {
 }
 
 extension Array where Element == UInt8 {
-    /// ASCII letters lowercased: command names are case-insensitive.
-    var lowercasedASCII: [UInt8] {
-        map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
-    }
-
     /// strcasecmp against an ASCII word.
     func `is`(_ word: String) -> Bool {
-        lowercasedASCII == Array(word.lowercased().utf8)
+        equalsIgnoringCase(word.utf8)
     }
 }

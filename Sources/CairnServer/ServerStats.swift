@@ -13,19 +13,23 @@ final class ServerStats: @unchecked Sendable {
     /// Set once a log write or sync failed: INFO's `aof_last_write_status:err`.
     let logFailed = Atomic<Bool>(false)
 
-    struct Counters {
+    /// One command's counters: a class, found by its spec's identity and
+    /// changed in place (no hashing of names on every call).
+    final class Counters {
+        let name: String
         var calls: Int64 = 0
         var microseconds: Int64 = 0
         var rejected: Int64 = 0
         var failed: Int64 = 0
+        init(name: String) { self.name = name }
     }
 
     // MARK: Executor-confined
 
     /// `total_commands_processed`: commands that ran (call()), not rejected ones.
     var commandsProcessed: Int64 = 0
-    /// By full name (`config|get`).
-    var commands: [String: Counters] = [:]
+    /// By spec (its full name: `config|get`).
+    var commands: [ObjectIdentifier: Counters] = [:]
     /// By error code (`ERR`, `WRONGTYPE`).
     var errors: [String: Int64] = [:]
     var totalErrorReplies: Int64 = 0
@@ -34,20 +38,26 @@ final class ServerStats: @unchecked Sendable {
     var changes: Int64 = 0
 
     /// A command that ran for `duration` and replied `replies`.
-    func recordCall(_ name: String, duration: Duration, replies: [Reply]) {
+    func recordCall(_ spec: CommandSpec, duration: Duration, replies: [Reply]) {
         commandsProcessed += 1
         let (seconds, attoseconds) = duration.components
-        var counters = commands[name, default: Counters()]
+        let counters = self.counters(of: spec)
         counters.calls += 1
         counters.microseconds += seconds * 1_000_000 + attoseconds / 1_000_000_000_000
         if countErrors(replies) > 0 { counters.failed += 1 }
-        commands[name] = counters
     }
 
-    /// A command refused before it ran (unknown commands have no name).
-    func recordRejection(_ name: String?, _ line: String) {
-        if let name { commands[name, default: Counters()].rejected += 1 }
+    /// A command refused before it ran (unknown commands have no spec).
+    func recordRejection(_ spec: CommandSpec?, _ line: String) {
+        if let spec { counters(of: spec).rejected += 1 }
         countError(line)
+    }
+
+    private func counters(of spec: CommandSpec) -> Counters {
+        if let counters = commands[ObjectIdentifier(spec)] { return counters }
+        let counters = Counters(name: spec.name)
+        commands[ObjectIdentifier(spec)] = counters
+        return counters
     }
 
     /// Counts the error replies (EXEC's elements are counted as their own

@@ -57,7 +57,7 @@ typealias CommandHandler = @Sendable (inout CommandContext) throws(CommandError)
 
 /// One entry of the command table: Redis's name, arity, flags and key
 /// positions, and the handler.
-public struct CommandSpec: Sendable {
+public final class CommandSpec: Sendable {
     /// Lowercase name; a subcommand's is `container|sub` (`object|encoding`).
     public let name: String
     /// Argument count including the name; negative means "at least".
@@ -93,7 +93,7 @@ public struct CommandSpec: Sendable {
     /// dispatches it itself (`PING`, `MULTI`, `SUBSCRIBE`, ...) and the entry
     /// only gives `COMMAND`, arity checks and key positions Redis's metadata.
     /// Should the engine ever be handed one, it answers with an error.
-    public init(serverCommand name: String, arity: Int, flags: CommandFlags,
+    public convenience init(serverCommand name: String, arity: Int, flags: CommandFlags,
                 keys: (first: Int, last: Int, step: Int) = (0, 0, 0), group: String, subcommands: [CommandSpec] = []) {
         self.init(name, arity: arity, flags: flags, keys: keys, group: group, subcommands: subcommands) { _ throws(CommandError) in
             throw CommandError.err("'\(name)' is handled by the server, not the engine")
@@ -127,50 +127,15 @@ public enum CommandTable {
         StringCommands.specs + BitCommands.specs + HashCommands.specs + ListCommands.specs + SetCommands.specs + SortedSetCommands.specs + SortCommands.specs + KeyCommands.specs + DatabaseCommands.specs
         + BlockingCommands.specs + FunctionCommands.specs + MemoryCommands.specs
 
-    private static let byName: [Bytes: CommandSpec] = {
-        var table: [Bytes: CommandSpec] = [:]
-        for spec in all {
-            precondition(table[Array(spec.name.utf8)] == nil, "command \(spec.name) defined twice")
-            table[Array(spec.name.utf8)] = spec
-        }
-        // The all-capitals spelling too, so the usual spellings ("set",
-        // "SET") are found without lowercasing into a new array.
-        for spec in all {
-            let upper = Array(spec.name.uppercased().utf8)
-            if table[upper] == nil { table[upper] = spec }
-        }
-        return table
-    }()
+    private static let byName = CommandNameIndex(all.map { (name: $0.name, value: $0) })
 
     /// The entry for a command name, any letter case.
     public static func lookup(_ name: Bytes) -> CommandSpec? {
-        byName[name] ?? byName[name.asciiLowercased]
+        byName.lookup(name)
     }
 
     /// The entry for a command name given as text.
     public static func lookup(_ name: String) -> CommandSpec? {
         lookup(Array(name.utf8))
-    }
-}
-
-extension Array where Element == UInt8 {
-    /// The bytes with ASCII letters lowercased, as Redis's case-insensitive
-    /// command and option names.
-    var asciiLowercased: Bytes {
-        map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
-    }
-
-    /// Whether these bytes equal an ASCII word, ignoring letter case (`strcasecmp`).
-    func equalsIgnoringCase(_ word: StaticString) -> Bool {
-        guard count == word.utf8CodeUnitCount else { return false }
-        return word.withUTF8Buffer { expected in
-            for index in 0..<count {
-                let a = self[index], b = expected[index]
-                let lowerA = a >= 65 && a <= 90 ? a + 32 : a
-                let lowerB = b >= 65 && b <= 90 ? b + 32 : b
-                if lowerA != lowerB { return false }
-            }
-            return true
-        }
     }
 }

@@ -12,10 +12,10 @@ public enum ServerCommandTable {
 
     /// The entry for a command name, any letter case.
     public static func lookup(_ name: Bytes) -> CommandSpec? {
-        byName[String(decoding: name, as: UTF8.self).lowercased()]
+        byName.lookup(name)
     }
 
-    private static let byName: [String: CommandSpec] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+    private static let byName = CommandNameIndex(all.map { (name: $0.name, value: $0) })
 
     /// `connection`'s everyday flags: usable before AUTH, during loading, from a stale replica and a busy script.
     private static let session: CommandFlags = [.noscript, .loading, .stale, .fast, .noAuth, .allowBusy]
