@@ -14,7 +14,11 @@ public struct Effect: Sendable, Equatable {
 
 /// One database: the keys, and the absolute expiry (Unix ms) of the keys
 /// that have one, kept apart as Redis does so keys without a TTL pay nothing.
-struct Database {
+///
+/// A class: every lookup reaches the tables through it in place (as a
+/// struct in an array, reading `databases[i].main` copied the table's
+/// references on each command). FLUSHDB installs a new one; SWAPDB swaps.
+final class Database {
     var main = ByteTable<Value>()
     var expires = ByteTable<Int64>()
 }
@@ -33,7 +37,7 @@ struct WatchedKey: Hashable {
 final class Keyspace {
     static let databaseCount = 16
 
-    var databases = [Database](repeating: Database(), count: Keyspace.databaseCount)
+    var databases = (0 ..< Keyspace.databaseCount).map { _ in Database() }
     var limits = EncodingLimits()
     /// False while the log is replayed: replay never reads the clock, so a
     /// key is deleted only by the `DEL` the log holds for it.

@@ -64,13 +64,17 @@ public final class GroupCommitLog: Sendable {
         self.writer = writer
         currentPolicy = Mutex(policy)
         state = Mutex(State(releasedThrough: writer.lastSequence))
+        releasedMirror = Atomic(writer.lastSequence)
         let thread = Thread { [self] in run() }
         thread.name = "cairn-log"
         thread.start()
     }
 
-    /// The highest sequence number whose waiters are released.
-    public var releasedThrough: UInt64 { state.withLock { $0.releasedThrough } }
+    /// The highest sequence number whose waiters are released: read on
+    /// every reply (is it held back?), so a lock-free copy of the state's,
+    /// stored after the state changed.
+    public var releasedThrough: UInt64 { releasedMirror.load(ordering: .acquiring) }
+    private let releasedMirror: Atomic<UInt64>
 
     /// Switches the fsync policy for every flush from now on. Waiters
     /// already registered are released by the new policy's rule (to
@@ -192,6 +196,7 @@ public final class GroupCommitLog: Sendable {
         let covered = covered
         let released = state.withLock { state -> [(Waiter, StorageError?)] in
             state.releasedThrough = max(state.releasedThrough, covered)
+            releasedMirror.store(state.releasedThrough, ordering: .releasing)
             if failure != nil || state.failure.map(Self.isPermanent) != true { state.failure = failure }
             var out: [(Waiter, StorageError?)] = []
             state.waiters.removeAll { entry in

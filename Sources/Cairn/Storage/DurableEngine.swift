@@ -43,12 +43,15 @@ public final class DurableEngine {
     /// The log thread.
     public let log: GroupCommitLog
     private let directory: DataDirectory
+    /// The last record this engine appended (only it appends): `writer.lastSequence` without its lock.
+    private var lastAppended: UInt64
 
     private init(engine: Engine, recovery: RecoveryReport, policy: FsyncPolicy, writer: LogWriter, directory: DataDirectory) {
         self.engine = engine
         self.recovery = recovery
         self.writer = writer
         self.directory = directory
+        lastAppended = writer.lastSequence
         log = GroupCommitLog(writer: writer, policy: policy)
     }
 
@@ -193,7 +196,7 @@ public final class DurableEngine {
     /// and the log takes writes (see `submit`).
     private func token(_ own: UInt64?) -> DurabilityToken? {
         if let own { return DurabilityToken(sequence: own) }
-        let last = writer.lastSequence
+        let last = lastAppended
         guard last > log.releasedThrough, writer.refusal == nil else { return nil }
         return DurabilityToken(sequence: last)
     }
@@ -213,6 +216,7 @@ public final class DurableEngine {
         guard !effects.isEmpty else { return nil }
         do throws(StorageError) {
             let sequence = try writer.append(effects, timestampMilliseconds: engine.clock.nowMilliseconds())
+            lastAppended = sequence
             log.wake()
             return sequence
         } catch {
