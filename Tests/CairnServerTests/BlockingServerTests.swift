@@ -211,4 +211,47 @@ import CairnTestSupport
         #expect(blocked.reply() == "*-1\r\n")
         #expect(other.request("LLEN", "q") == ":1\r\n")
     }
+
+    /// MOVE, SWAPDB and COPY make keys ready as Redis's signalKeyAsReady
+    /// calls in db.c do: the blocked client on the destination is served.
+    @Test func moveSwapdbAndCopyServeWaiters() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let blocked = try server.client()
+        let other = try server.client()
+        // MOVE from database 1 into the blocked client's database 0.
+        blocked.send(TestClient.encode(["BLPOP", "q", "0"]))
+        waitBlocked(other, 1)
+        _ = other.request("SELECT", "1")
+        _ = other.request("RPUSH", "q", "moved")
+        #expect(other.request("MOVE", "q", "0") == ":1\r\n")
+        #expect(blocked.reply() == "*2\r\n$1\r\nq\r\n$5\r\nmoved\r\n")
+        // SWAPDB brings database 1's list into database 0.
+        blocked.send(TestClient.encode(["BZPOPMIN", "z", "0"]))
+        waitBlocked(other, 1)
+        _ = other.request("ZADD", "z", "1", "swapped")
+        #expect(other.request("SWAPDB", "0", "1") == "+OK\r\n")
+        #expect(blocked.reply() == "*3\r\n$1\r\nz\r\n$7\r\nswapped\r\n$1\r\n1\r\n")
+        // (The blocked client's database 0 is the old database 1 now.)
+        // COPY into the waited-for key.
+        _ = other.request("SELECT", "0")
+        blocked.send(TestClient.encode(["BRPOP", "copy", "0"]))
+        waitBlocked(other, 1)
+        _ = other.request("RPUSH", "source", "x", "y")
+        #expect(other.request("COPY", "source", "copy") == ":1\r\n")
+        #expect(blocked.reply() == "*2\r\n$4\r\ncopy\r\n$1\r\ny\r\n")
+        #expect(other.request("LRANGE", "copy", "0", "-1") == "*1\r\n$1\r\nx\r\n")
+        #expect(other.request("LRANGE", "source", "0", "-1") == "*2\r\n$1\r\nx\r\n$1\r\ny\r\n")
+        // A MOVE away from the waited database wakes nobody.
+        blocked.send(TestClient.encode(["BLPOP", "away", "0.2"]))
+        waitBlocked(other, 1)
+        _ = other.request("RPUSH", "away", "1")
+        #expect(blocked.reply() == "*2\r\n$4\r\naway\r\n$1\r\n1\r\n")
+        blocked.send(TestClient.encode(["BLPOP", "gone", "0.2"]))
+        waitBlocked(other, 1)
+        _ = other.request("SELECT", "2")
+        _ = other.request("RPUSH", "gone", "1")
+        #expect(other.request("MOVE", "gone", "3") == ":1\r\n")
+        #expect(blocked.reply() == "*-1\r\n")
+    }
 }
