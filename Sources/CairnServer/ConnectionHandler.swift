@@ -148,7 +148,9 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     /// Collects the complete requests buffered so far into one batch; a
     /// protocol error ends the batch and, once the replies before it are
-    /// out, the connection (after `-ERR Protocol error: ...`).
+    /// out, the connection (after `-ERR Protocol error: ...`). A command that
+    /// may block starts a batch of its own, so the replies before it leave
+    /// at once, as Redis writes them before the client blocks.
     private func drainParser() {
         guard !closing, !awaitingUnauthenticatedReply else { return }
         var batch: [[Bytes]] = []
@@ -156,6 +158,10 @@ final class ConnectionHandler: ChannelInboundHandler {
         parsing: while let result = parser.next() {
             switch result {
             case .command(let argv):
+                if !batch.isEmpty, CommandTable.lookup(argv[0])?.flags.contains(.mayBlock) == true {
+                    submit(batch)
+                    batch = []
+                }
                 batch.append(argv)
                 if !authenticated { break parsing }
             case .protocolError(let error):

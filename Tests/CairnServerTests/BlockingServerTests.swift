@@ -118,6 +118,23 @@ import CairnTestSupport
         #expect(blocked.reply() == "+PONG\r\n")
     }
 
+    /// Replies to commands pipelined before a blocking one leave before it
+    /// blocks (Redis writes them first), in order.
+    @Test func repliesBeforeABlockingCommandAreNotHeldBack() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let blocked = try server.client()
+        let other = try server.client()
+        blocked.send(TestClient.encode(["SET", "a", "1"]) + TestClient.encode(["INCR", "n"])
+            + TestClient.encode(["BLPOP", "q", "0"]) + TestClient.encode(["GET", "a"]))
+        #expect(blocked.reply() == "+OK\r\n")
+        #expect(blocked.reply() == ":1\r\n")
+        waitBlocked(other, 1)
+        #expect(other.request("RPUSH", "q", "x") == ":1\r\n")
+        #expect(blocked.reply() == "*2\r\n$1\r\nq\r\n$1\r\nx\r\n")
+        #expect(blocked.reply() == "$1\r\n1\r\n")
+    }
+
     @Test func disconnectedClientsAreForgotten() throws {
         let server = try TestServer()
         defer { server.stop() }
