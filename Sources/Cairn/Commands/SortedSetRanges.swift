@@ -41,8 +41,8 @@ struct ScoreRange {
     /// The 0-based ranks the interval covers in `zset`: from the first
     /// element not below `min` (`zslFirstInRange`) to the last not above `max`.
     func ranks(in zset: SortedSetObject) -> Range<Int> {
-        let start = zset.prefixCount { !atLeastMin($1) }
-        let end = zset.prefixCount { atMostMax($1) }
+        let start = zset.prefixCount(whileScore: { !atLeastMin($0) })
+        let end = zset.prefixCount(whileScore: { atMostMax($0) })
         return start..<Swift.max(start, end)
     }
 }
