@@ -243,7 +243,11 @@ struct RangeRequest {
         case .rank(let start, let end):
             guard let ranks = SortedSetRangeCommands.rankRange(start, end, count: zset.count) else { return [] }
             return zset.elements(ranks, reverse: reverse)
-        case .score(let range): covered = range.ranks(in: zset)
+        case .score(let range):
+            // A negative offset walks past the end (`while (ln && offset--)`).
+            guard offset >= 0 else { return [] }
+            return zset.elements(scoresFrom: range.atLeastMin, to: range.atMostMax, reverse: reverse,
+                                 offset: Int(clamping: offset), limit: limit < 0 ? .max : Int(clamping: limit))
         case .lex(let range):
             let needed = limit < 0 ? Int.max : Int(clamping: offset).addingReportingOverflow(Int(clamping: limit)).partialValue
             covered = range.ranks(in: zset, reverse: reverse, needed: needed < 0 ? Int.max : needed)

@@ -248,6 +248,17 @@ final class SkipList {
         return traversed
     }
 
+    /// The last node of the prefix `advance` holds on, nil when it holds on
+    /// none: `prefixCount`'s descent, for walks that start there
+    /// (`zslFirstInRange`, `zslLastInRange`).
+    func lastNode(while advance: (SkipNode) -> Bool) -> SkipNode? {
+        var x = header
+        for i in stride(from: level - 1, through: 0, by: -1) {
+            while let next = x.forward(i), advance(next) { x = next }
+        }
+        return x == header ? nil : x
+    }
+
     // MARK: Range removal
 
     /// `zslDeleteRangeByRank` for 0-based `ranks`: calls `body` with each

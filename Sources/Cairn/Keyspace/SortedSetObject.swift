@@ -203,6 +203,42 @@ final class SortedSetObject {
         }
     }
 
+    /// The elements whose scores pass `atLeastMin` and `atMostMax`, lowest
+    /// first (highest first when `reverse`), skipping `offset` of them and
+    /// taking at most `limit`: `genericZrangebyscoreCommand`'s walk. A
+    /// skiplist finds the end to start from with one descent
+    /// (`zslFirstInRange`, `zslLastInRange`) and walks from that node.
+    func elements(scoresFrom atLeastMin: (Double) -> Bool, to atMostMax: (Double) -> Bool,
+                  reverse: Bool, offset: Int, limit: Int) -> [(member: ByteString, score: Double)] {
+        guard case .skiplist(let big) = storage else {
+            let start = prefixCount(whileScore: { !atLeastMin($0) })
+            let end = max(start, prefixCount(whileScore: atMostMax))
+            let available = end - start - offset
+            guard available > 0, limit > 0 else { return [] }
+            let taken = min(available, limit)
+            return reverse
+                ? elements((count - end + offset)..<(count - end + offset + taken), reverse: true)
+                : elements((start + offset)..<(start + offset + taken))
+        }
+        var node: SkipNode?
+        if reverse {
+            node = big.list.lastNode { atMostMax($0.score) }
+        } else {
+            node = big.list.lastNode { !atLeastMin($0.score) }.map { $0.next } ?? big.list.first
+        }
+        var skipped = 0
+        while skipped < offset, let current = node {
+            node = reverse ? current.previous : current.next
+            skipped += 1
+        }
+        var result: [(member: ByteString, score: Double)] = []
+        while result.count < limit, let current = node, reverse ? atLeastMin(current.score) : atMostMax(current.score) {
+            result.append((current.member, current.score))
+            node = reverse ? current.previous : current.next
+        }
+        return result
+    }
+
     /// How many consecutive elements from 0-based `rank` (walking up, or
     /// down when `reverse`) satisfy `predicate`, counting at most `limit`:
     /// Redis's range walks (`while (ln && zslLexValueLteMax(...))`).
