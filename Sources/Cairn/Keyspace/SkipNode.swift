@@ -29,27 +29,33 @@ import Darwin
 struct SkipNode: Equatable {
     let address: UnsafeMutableRawPointer
 
-    private static let backwardOffset = 8
-    private static let lengthOffset = 16
-    private static let levelOffset = 20
-    private static let linksOffset = 24
-    private static let linkStride = 16
+    /// The fixed fields, bound at `address`.
+    private struct Header {
+        var score: Double
+        var backward: UnsafeMutableRawPointer?
+        var memberCount: UInt32
+        var level: UInt8
+    }
+
+    /// One level's forward link, bound from `linksOffset` on.
+    private struct Link {
+        var forward: UnsafeMutableRawPointer?
+        var span: Int
+    }
+
+    private static var linksOffset: Int { MemoryLayout<Header>.stride }
 
     /// A new unlinked node (links nil, spans 0, no backward link).
     static func allocate(level: Int, score: Double, member: UnsafeRawBufferPointer) -> SkipNode {
         precondition(level >= 1 && level <= SkipList.maxLevel && member.count <= Int(UInt32.max), "skiplist node out of range")
-        let size = linksOffset + level * linkStride + member.count
-        let address = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: 8)
-        address.storeBytes(of: score, as: Double.self)
-        address.storeBytes(of: nil, toByteOffset: backwardOffset, as: UnsafeMutableRawPointer?.self)
-        address.storeBytes(of: UInt32(member.count), toByteOffset: lengthOffset, as: UInt32.self)
-        address.storeBytes(of: UInt8(level), toByteOffset: levelOffset, as: UInt8.self)
-        for index in 0..<level {
-            address.storeBytes(of: nil, toByteOffset: linksOffset + index * linkStride, as: UnsafeMutableRawPointer?.self)
-            address.storeBytes(of: 0, toByteOffset: linksOffset + index * linkStride + 8, as: Int.self)
-        }
+        let size = linksOffset + level * MemoryLayout<Link>.stride + member.count
+        let address = UnsafeMutableRawPointer.allocate(byteCount: size, alignment: MemoryLayout<Header>.alignment)
+        address.bindMemory(to: Header.self, capacity: 1)
+            .initialize(to: Header(score: score, backward: nil, memberCount: UInt32(member.count), level: UInt8(level)))
+        (address + linksOffset).bindMemory(to: Link.self, capacity: level)
+            .initialize(repeating: Link(forward: nil, span: 0), count: level)
         if let source = member.baseAddress, member.count > 0 {
-            (address + linksOffset + level * linkStride).copyMemory(from: source, byteCount: member.count)
+            (address + linksOffset + level * MemoryLayout<Link>.stride).copyMemory(from: source, byteCount: member.count)
         }
         return SkipNode(address: address)
     }
@@ -57,55 +63,53 @@ struct SkipNode: Equatable {
     /// Releases the block; the node must be unlinked and never used again.
     func free() { address.deallocate() }
 
+    private var header: UnsafeMutablePointer<Header> { address.assumingMemoryBound(to: Header.self) }
+    private var links: UnsafeMutablePointer<Link> { (address + SkipNode.linksOffset).assumingMemoryBound(to: Link.self) }
+
     var score: Double {
-        get { address.load(as: Double.self) }
-        nonmutating set { address.storeBytes(of: newValue, as: Double.self) }
+        get { header.pointee.score }
+        nonmutating set { header.pointee.score = newValue }
     }
 
     /// The previous node in order (nil for the first).
     var backward: SkipNode? {
-        get { address.load(fromByteOffset: SkipNode.backwardOffset, as: UnsafeMutableRawPointer?.self).map(SkipNode.init) }
-        nonmutating set {
-            address.storeBytes(of: newValue?.address, toByteOffset: SkipNode.backwardOffset, as: UnsafeMutableRawPointer?.self)
+        get {
+            guard let address = header.pointee.backward else { return nil }
+            return SkipNode(address: address)
         }
+        nonmutating set { header.pointee.backward = newValue?.address }
     }
 
-    var level: Int { Int(address.load(fromByteOffset: SkipNode.levelOffset, as: UInt8.self)) }
+    var level: Int { Int(header.pointee.level) }
 
     @inline(__always)
     func forward(_ index: Int) -> SkipNode? {
-        address.load(fromByteOffset: SkipNode.linksOffset + index * SkipNode.linkStride,
-                     as: UnsafeMutableRawPointer?.self).map(SkipNode.init)
+        guard let address = links[index].forward else { return nil }
+        return SkipNode(address: address)
     }
 
     @inline(__always)
-    func setForward(_ index: Int, _ node: SkipNode?) {
-        address.storeBytes(of: node?.address, toByteOffset: SkipNode.linksOffset + index * SkipNode.linkStride,
-                           as: UnsafeMutableRawPointer?.self)
-    }
+    func setForward(_ index: Int, _ node: SkipNode?) { links[index].forward = node?.address }
 
     /// How many elements the forward link at `index` jumps.
     @inline(__always)
-    func span(_ index: Int) -> Int {
-        address.load(fromByteOffset: SkipNode.linksOffset + index * SkipNode.linkStride + 8, as: Int.self)
-    }
+    func span(_ index: Int) -> Int { links[index].span }
 
     @inline(__always)
-    func setSpan(_ index: Int, _ span: Int) {
-        address.storeBytes(of: span, toByteOffset: SkipNode.linksOffset + index * SkipNode.linkStride + 8, as: Int.self)
-    }
+    func setSpan(_ index: Int, _ span: Int) { links[index].span = span }
 
     /// The member's bytes, valid while the node lives.
     var memberBytes: UnsafeRawBufferPointer {
-        let count = Int(address.load(fromByteOffset: SkipNode.lengthOffset, as: UInt32.self))
-        return UnsafeRawBufferPointer(start: address + SkipNode.linksOffset + level * SkipNode.linkStride, count: count)
+        let header = self.header.pointee
+        return UnsafeRawBufferPointer(start: address + SkipNode.linksOffset + Int(header.level) * MemoryLayout<Link>.stride,
+                                      count: Int(header.memberCount))
     }
 
     /// The member as a `ByteString` (a copy: inline up to 14 bytes).
     var member: ByteString { ByteString(memberBytes) }
 
     /// The block's size as malloc sees it (for memory accounting).
-    var allocatedBytes: Int { SkipNode.linksOffset + level * SkipNode.linkStride + memberBytes.count }
+    var allocatedBytes: Int { SkipNode.linksOffset + level * MemoryLayout<Link>.stride + memberBytes.count }
 
     var next: SkipNode? { forward(0) }
     var previous: SkipNode? { backward }
