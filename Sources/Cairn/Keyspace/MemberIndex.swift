@@ -36,9 +36,6 @@ final class MemberIndex {
 
     private var mask: Int { capacity - 1 }
 
-    /// The bytes the slot array occupies (for memory accounting).
-    var allocatedBytes: Int { capacity * MemoryLayout<UInt64>.stride }
-
     static func hash(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var hasher = Hasher()
         hasher.combine(bytes: bytes)

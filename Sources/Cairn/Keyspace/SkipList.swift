@@ -293,17 +293,6 @@ final class SkipList {
         return removed
     }
 
-    /// The bytes the nodes occupy (blocks as requested from malloc).
-    var allocatedBytes: Int {
-        var total = header.allocatedBytes
-        var node = first
-        while let current = node {
-            total += current.allocatedBytes
-            node = current.forward(0)
-        }
-        return total
-    }
-
     // MARK: Checks
 
     /// Checks the structure: order, spans, levels, backward links, count. For tests.

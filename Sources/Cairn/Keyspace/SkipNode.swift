@@ -108,9 +108,6 @@ struct SkipNode: Equatable {
     /// The member as a `ByteString` (a copy: inline up to 14 bytes).
     var member: ByteString { ByteString(memberBytes) }
 
-    /// The block's size as malloc sees it (for memory accounting).
-    var allocatedBytes: Int { SkipNode.linksOffset + level * MemoryLayout<Link>.stride + memberBytes.count }
-
     var next: SkipNode? { forward(0) }
     var previous: SkipNode? { backward }
 
