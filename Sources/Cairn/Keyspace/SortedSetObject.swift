@@ -223,8 +223,10 @@ final class SortedSetObject {
         var node: SkipNode?
         if reverse {
             node = big.list.lastNode { atMostMax($0.score) }
+        } else if let below = big.list.lastNode(while: { !atLeastMin($0.score) }) {
+            node = below.next
         } else {
-            node = big.list.lastNode { !atLeastMin($0.score) }.map { $0.next } ?? big.list.first
+            node = big.list.first
         }
         var skipped = 0
         while skipped < offset, let current = node {
