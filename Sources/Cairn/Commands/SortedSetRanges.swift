@@ -41,8 +41,8 @@ struct ScoreRange {
     /// The 0-based ranks the interval covers in `zset`: from the first
     /// element not below `min` (`zslFirstInRange`) to the last not above `max`.
     func ranks(in zset: SortedSetObject) -> Range<Int> {
-        let start = zset.prefixCount { !atLeastMin($1) }
-        let end = zset.prefixCount { atMostMax($1) }
+        let start = zset.prefixCount(whileScore: { !atLeastMin($0) })
+        let end = zset.prefixCount(whileScore: { atMostMax($0) })
         return start..<Swift.max(start, end)
     }
 }
@@ -243,7 +243,11 @@ struct RangeRequest {
         case .rank(let start, let end):
             guard let ranks = SortedSetRangeCommands.rankRange(start, end, count: zset.count) else { return [] }
             return zset.elements(ranks, reverse: reverse)
-        case .score(let range): covered = range.ranks(in: zset)
+        case .score(let range):
+            // A negative offset walks past the end (`while (ln && offset--)`).
+            guard offset >= 0 else { return [] }
+            return zset.elements(scoresFrom: range.atLeastMin, to: range.atMostMax, reverse: reverse,
+                                 offset: Int(clamping: offset), limit: limit < 0 ? .max : Int(clamping: limit))
         case .lex(let range):
             let needed = limit < 0 ? Int.max : Int(clamping: offset).addingReportingOverflow(Int(clamping: limit)).partialValue
             covered = range.ranks(in: zset, reverse: reverse, needed: needed < 0 ? Int.max : needed)

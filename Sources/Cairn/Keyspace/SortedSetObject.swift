@@ -1,8 +1,9 @@
 /// A Redis sorted set. Small sets are `PackedScores` (Redis's listpack
 /// encoding); past `EncodingLimits.zsetMaxListpackEntries` elements or a
 /// member longer than `zsetMaxListpackValue` bytes they become a skiplist
-/// for order plus a `ByteTable` from member to score (Redis's `zset` of a
-/// `zskiplist` and a `dict`), and never go back, as in Redis; only stored
+/// for order plus a `MemberIndex` from member to node (Redis's `zset` of a
+/// `zskiplist` and a `dict`; here the member's bytes and score live once,
+/// in the node), and never go back, as in Redis; only stored
 /// results (`ZUNIONSTORE`, `ZRANGESTORE`, ...) are built compact when they
 /// fit (`zsetConvertToListpackIfNeeded`).
 ///
@@ -15,9 +16,15 @@ final class SortedSetObject {
     }
 
     /// A big set's two halves (boxed so the enum stays one reference wide).
+    /// The list owns the nodes; the index only points at them, so every
+    /// removal drops the index entry before the list frees the node.
     private final class Big {
-        var table = ByteTable<Double>()
         let list = SkipList()
+        let index = MemberIndex()
+
+        func insert(_ member: UnsafeRawBufferPointer, score: Double) {
+            index.insert(list.insert(bytes: member, score: score))
+        }
     }
 
     private var storage: Storage
@@ -55,8 +62,7 @@ final class SortedSetObject {
             let copy = Big()
             var node = big.list.first
             while let current = node {
-                copy.list.insert(current.member, score: current.score)
-                copy.table.insertNew(current.member, current.score)
+                copy.insert(current.memberBytes, score: current.score)
                 node = current.next
             }
             return SortedSetObject(storage: .skiplist(copy))
@@ -69,7 +75,7 @@ final class SortedSetObject {
     func score(_ member: ByteString) -> Double? {
         switch storage {
         case .packed(let packed): return packed.find(member)?.score
-        case .skiplist(let big): return big.table[member]
+        case .skiplist(let big): return big.index.find(member)?.score
         }
     }
 
@@ -82,8 +88,8 @@ final class SortedSetObject {
             guard let found = packed.find(member) else { return nil }
             rank = found.rank
         case .skiplist(let big):
-            guard let score = big.table[member] else { return nil }
-            rank = big.list.rank(of: member, score: score) - 1
+            guard let node = big.index.find(member) else { return nil }
+            rank = big.list.rank(of: node) - 1
         }
         return reverse ? count - 1 - rank : rank
     }
@@ -103,8 +109,7 @@ final class SortedSetObject {
             packed.insert(member, score: score)
             storage = .packed(packed)
         case .skiplist(let big):
-            big.list.insert(member, score: score)
-            big.table.insertNew(member, score)
+            member.withUnsafeBytes { big.insert($0, score: score) }
         }
     }
 
@@ -117,9 +122,8 @@ final class SortedSetObject {
             packed.insert(member, score: new)
             storage = .packed(packed)
         case .skiplist(let big):
-            big.list.remove(member, score: old)
-            big.list.insert(member, score: new)
-            _ = big.table.updateValue(new, forKey: member)
+            guard let node = big.index.find(member) else { return }
+            big.list.updateScore(node, to: new)
         }
     }
 
@@ -133,8 +137,9 @@ final class SortedSetObject {
             storage = .packed(packed)
             return removed
         case .skiplist(let big):
-            guard let score = big.table.removeValue(forKey: member) else { return false }
-            big.list.remove(member, score: score)
+            guard let node = big.index.find(member) else { return false }
+            big.index.remove(node)
+            big.list.remove(node)
             return true
         }
     }
@@ -185,8 +190,55 @@ final class SortedSetObject {
     func prefixCount(while advance: (ByteString, Double) -> Bool) -> Int {
         switch storage {
         case .packed(let packed): return packed.prefixCount(while: advance)
-        case .skiplist(let big): return big.list.prefixCount(while: advance)
+        case .skiplist(let big): return big.list.prefixCount { advance($0.member, $0.score) }
         }
+    }
+
+    /// `prefixCount` for a predicate on the score alone (every score
+    /// range): a skiplist's descent then never copies a member.
+    func prefixCount(whileScore advance: (Double) -> Bool) -> Int {
+        switch storage {
+        case .packed(let packed): return packed.prefixCount { advance($1) }
+        case .skiplist(let big): return big.list.prefixCount { advance($0.score) }
+        }
+    }
+
+    /// The elements whose scores pass `atLeastMin` and `atMostMax`, lowest
+    /// first (highest first when `reverse`), skipping `offset` of them and
+    /// taking at most `limit`: `genericZrangebyscoreCommand`'s walk. A
+    /// skiplist finds the end to start from with one descent
+    /// (`zslFirstInRange`, `zslLastInRange`) and walks from that node.
+    func elements(scoresFrom atLeastMin: (Double) -> Bool, to atMostMax: (Double) -> Bool,
+                  reverse: Bool, offset: Int, limit: Int) -> [(member: ByteString, score: Double)] {
+        guard case .skiplist(let big) = storage else {
+            let start = prefixCount(whileScore: { !atLeastMin($0) })
+            let end = max(start, prefixCount(whileScore: atMostMax))
+            let available = end - start - offset
+            guard available > 0, limit > 0 else { return [] }
+            let taken = min(available, limit)
+            return reverse
+                ? elements((count - end + offset)..<(count - end + offset + taken), reverse: true)
+                : elements((start + offset)..<(start + offset + taken))
+        }
+        var node: SkipNode?
+        if reverse {
+            node = big.list.lastNode { atMostMax($0.score) }
+        } else if let below = big.list.lastNode(while: { !atLeastMin($0.score) }) {
+            node = below.next
+        } else {
+            node = big.list.first
+        }
+        var skipped = 0
+        while skipped < offset, let current = node {
+            node = reverse ? current.previous : current.next
+            skipped += 1
+        }
+        var result: [(member: ByteString, score: Double)] = []
+        while result.count < limit, let current = node, reverse ? atLeastMin(current.score) : atMostMax(current.score) {
+            result.append((current.member, current.score))
+            node = reverse ? current.previous : current.next
+        }
+        return result
     }
 
     /// How many consecutive elements from 0-based `rank` (walking up, or
@@ -227,8 +279,12 @@ final class SortedSetObject {
             storage = .packed(packed)
             return removed
         case .skiplist(let big):
-            let removed = big.list.removeRange(clamped)
-            for (member, _) in removed { _ = big.table.removeValue(forKey: member) }
+            var removed: [(member: ByteString, score: Double)] = []
+            removed.reserveCapacity(clamped.count)
+            big.list.removeRange(clamped) { node in
+                big.index.remove(node)
+                removed.append((node.member, node.score))
+            }
             return removed
         }
     }
@@ -242,8 +298,8 @@ final class SortedSetObject {
             let rank = Int.random(in: 0..<count, using: &generator)
             return packed.elements(rank..<rank + 1)[0]
         case .skiplist(let big):
-            let entry = big.table.randomEntry(using: &generator)!
-            return (big.table.key(at: entry), big.table.value(at: entry))
+            let node = big.index.randomNode(using: &generator)!
+            return (node.member, node.score)
         }
     }
 
@@ -255,15 +311,19 @@ final class SortedSetObject {
             forEach(body)
             return 0
         case .skiplist(let big):
-            let table = big.table
-            return table.scan(cursor: cursor) { body(table.key(at: $0), table.value(at: $0)) }
+            return big.index.scan(cursor: cursor) { body($0.member, $0.score) }
         }
     }
 
     /// The skiplist's structural check, nil when fine or compact. For tests.
     func checkInvariants() -> String? {
         guard case .skiplist(let big) = storage else { return nil }
-        if big.table.count != big.list.count { return "table holds \(big.table.count), list \(big.list.count)" }
+        if big.index.count != big.list.count { return "index holds \(big.index.count), list \(big.list.count)" }
+        var node = big.list.first
+        while let current = node {
+            if big.index.find(current.memberBytes) != current { return "index misses \(current.member)" }
+            node = current.next
+        }
         return big.list.checkInvariants()
     }
 
@@ -271,8 +331,7 @@ final class SortedSetObject {
         guard case .packed(let packed) = storage else { return }
         let big = Big()
         packed.forEach { member, score in
-            big.list.insert(member, score: score)
-            big.table.insertNew(member, score)
+            member.withUnsafeBytes { big.insert($0, score: score) }
         }
         storage = .skiplist(big)
     }
