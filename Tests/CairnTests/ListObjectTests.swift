@@ -64,7 +64,7 @@ import Testing
     /// The ring wraps, grows, shrinks and inserts on either side like an array.
     @Test func dequeMatchesAnArray() {
         var random = RandomSource(seed: 5)
-        let deque = ElementDeque()
+        let deque = ElementDeque<ByteString>()
         var model: [ByteString] = []
         for step in 0..<5000 {
             let element = ByteString(Array(String(step).utf8))

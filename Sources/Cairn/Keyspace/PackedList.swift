@@ -13,11 +13,15 @@
 /// few pushes instead of on every one.
 struct PackedList {
     /// Shared by every empty value; never written (see `PackedPairs`).
-    private nonisolated(unsafe) static let emptyBuffer = HeapBytes.make(EmptyCollection())
+    nonisolated(unsafe) static let emptyBuffer = HeapBytes.make(EmptyCollection())
 
-    private var buffer: HeapBytes
+    /// The entries; a `ChunkedList` adopts it as its first chunk.
+    private(set) var buffer: HeapBytes
 
     init() { buffer = PackedList.emptyBuffer }
+
+    /// The entries in `buffer` (its header is their byte count).
+    init(buffer: HeapBytes) { self.buffer = buffer }
 
     /// Bytes taken by the entries (lengths included).
     var byteCount: Int { buffer.withUnsafeMutablePointerToHeader { Int($0.pointee) } }
