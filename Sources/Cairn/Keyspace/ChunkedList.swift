@@ -36,12 +36,13 @@ final class ChunkedList {
 
     private init(chunks: ElementDeque<ListChunk>) { self.chunks = chunks }
 
-    /// A big list whose first chunk is `packed`'s buffer itself (no copy).
-    convenience init(adopting packed: PackedList, count: Int) {
+    /// A big list whose first chunk is `packed`'s buffer itself (no copy:
+    /// the chunk starts after the count).
+    convenience init(adopting packed: PackedList) {
         self.init(chunks: ElementDeque(minimumCapacity: 4))
+        count = packed.count
         guard count > 0 else { return }
-        chunks.append(ListChunk(buffer: packed.buffer, start: 0, count: count))
-        self.count = count
+        chunks.append(ListChunk(buffer: packed.buffer, start: PackedList.prefixBytes, count: count))
         byteCount = packed.byteCount
     }
 
@@ -76,10 +77,12 @@ final class ChunkedList {
 
     /// One `PackedList` holding every element (for a list shrunk back to one node).
     func packed() -> PackedList {
-        let fresh = unsafeDowncast(HeapBytes.create(minimumCapacity: byteCount) { _ in UInt32(self.byteCount) },
-                                   to: HeapBytes.self)
+        guard count > 0 else { return PackedList() }
+        let total = PackedList.prefixBytes + byteCount
+        let fresh = unsafeDowncast(HeapBytes.create(minimumCapacity: total) { _ in UInt32(total) }, to: HeapBytes.self)
         fresh.withUnsafeMutablePointerToElements { base in
-            var written = 0
+            PackedList.writeCount(count, at: UnsafeMutableRawPointer(base))
+            var written = PackedList.prefixBytes
             for index in 0..<chunks.count {
                 chunks.withElement(at: index) { chunk in
                     chunk.withEntries { entries in

@@ -22,10 +22,17 @@ final class ListObject {
         case chunked(ChunkedList)
     }
 
-    /// With the count, 32 bytes with the object header, like `HashObject`.
-    /// (The chunked list keeps its own packed size.)
+    /// One reference: with the object header 24 bytes, the smallest malloc
+    /// chunk (32). The count lives in the packed buffer or the chunked list.
     private var storage: Storage
-    private(set) var count = 0
+
+    /// The number of elements.
+    var count: Int {
+        switch storage {
+        case .packed(let packed): return packed.count
+        case .chunked(let chunked): return chunked.count
+        }
+    }
 
     init() { storage = .packed(PackedList()) }
 
@@ -43,7 +50,6 @@ final class ListObject {
         case .packed: other.storage = storage
         case .chunked(let chunked): other.storage = .chunked(chunked.copy())
         }
-        other.count = count
         return other
     }
 
@@ -64,7 +70,7 @@ final class ListObject {
     /// packed buffer or the chunks with their ring slots (`MEMORY USAGE`).
     var allocatedBytes: Int {
         switch storage {
-        case .packed(let packed): return 32 + (packed.byteCount == 0 ? 0 : packed.buffer.capacity + 20)
+        case .packed(let packed): return 32 + (packed.count == 0 ? 0 : packed.buffer.capacity + 20)
         case .chunked(let chunked): return 32 + 48 + chunked.allocatedBytes
         }
     }
@@ -122,7 +128,6 @@ final class ListObject {
     func push(_ element: ByteString, atHead: Bool) {
         if case .chunked(let chunked) = storage {
             if atHead { chunked.pushHead(element) } else { chunked.pushTail(element) }
-            count += 1
             return
         }
         insert(element, at: atHead ? 0 : count)
@@ -133,34 +138,32 @@ final class ListObject {
         switch storage {
         case .packed(var packed):
             if packed.byteCount + PackedPairs.entrySize(element.count) > ListObject.packedLimitBytes {
-                storage = .chunked(ChunkedList(adopting: packed, count: count))
+                storage = .chunked(ChunkedList(adopting: packed))
                 insert(element, at: index)
                 return
             }
             storage = .packed(PackedList())  // drop the enum's reference so the bytes change in place
-            if index == count { packed.append(element) } else { packed.insert(element, at: index) }
+            if index == packed.count { packed.append(element) } else { packed.insert(element, at: index) }
             storage = .packed(packed)
-            count += 1
         case .chunked(let chunked):
             chunked.insert(element, at: index)
-            count += 1
         }
     }
 
     /// `listTypePop`: removes and returns the head or the tail element; nil when empty.
     func pop(atHead: Bool) -> ByteString? {
-        guard count > 0 else { return nil }
         let element: ByteString
         switch storage {
         case .packed(var packed):
+            let count = packed.count
+            guard count > 0 else { return nil }
             element = packed.element(at: atHead ? 0 : count - 1)
             storage = .packed(PackedList())
             packed.remove(atHead ? 0..<1 : count - 1..<count)
             storage = .packed(packed)
-            count -= 1
         case .chunked(let chunked):
+            guard chunked.count > 0 else { return nil }
             element = atHead ? chunked.popHead() : chunked.popTail()
-            count -= 1
             packIfSmall(chunked)
         }
         return element
@@ -172,7 +175,7 @@ final class ListObject {
         case .packed(var packed):
             let old = packed.element(at: index)
             if packed.byteCount - PackedPairs.entrySize(old.count) + PackedPairs.entrySize(element.count) > ListObject.packedLimitBytes {
-                storage = .chunked(ChunkedList(adopting: packed, count: count))
+                storage = .chunked(ChunkedList(adopting: packed))
                 replace(at: index, with: element)
                 return
             }
@@ -191,6 +194,7 @@ final class ListObject {
         guard first + last > 0 else { return }
         switch storage {
         case .packed(var packed):
+            let count = packed.count
             storage = .packed(PackedList())
             packed.remove(count - last..<count)
             packed.remove(0..<first)
@@ -199,7 +203,6 @@ final class ListObject {
             chunked.trim(first: first, last: last)
             packIfSmall(chunked)
         }
-        count -= first + last
     }
 
     /// Removes the elements at `indexes` (ascending; `LREM`).
@@ -217,7 +220,6 @@ final class ListObject {
             replaceAll(with: kept)
         case .chunked(let chunked):
             chunked.remove(sortedIndexes: indexes)
-            count -= indexes.count
             packIfSmall(chunked)
         }
     }
@@ -225,7 +227,6 @@ final class ListObject {
     /// Replaces every element, choosing the storage for the new size.
     func replaceAll(with elements: [ByteString]) {
         let bytes = elements.reduce(0) { $0 + PackedPairs.entrySize($1.count) }
-        count = elements.count
         if bytes > ListObject.packedLimitBytes {
             storage = .chunked(ChunkedList(elements))
         } else {
@@ -240,6 +241,6 @@ final class ListObject {
     /// Goes back to one packed buffer once the chunks hold half a chunk or less.
     private func packIfSmall(_ chunked: ChunkedList) {
         guard chunked.byteCount <= ListObject.packedLimitBytes / 2 else { return }
-        storage = .packed(chunked.count == 0 ? PackedList() : chunked.packed())
+        storage = .packed(chunked.packed())
     }
 }
