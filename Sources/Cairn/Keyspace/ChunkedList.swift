@@ -3,7 +3,7 @@
 /// (`list-max-listpack-size -2`).
 ///
 /// Why: a million 9-byte elements take about 10 bytes each here (a 1-byte
-/// length and the bytes, plus 16 bytes of ring per 8 KB chunk), where one
+/// length and the bytes, plus 24 bytes of ring per 8 KB chunk), where one
 /// 16-byte `ByteString` slot each cost 16 bytes plus the ring's slack, and
 /// Redis's listpack entries take 11 plus 32 bytes a node.
 ///
@@ -64,7 +64,7 @@ final class ChunkedList {
     /// Chunks and bytes held, for `MEMORY USAGE`: each chunk's allocation and ring slot.
     var allocatedBytes: Int {
         var total = 0
-        for index in 0..<chunks.count { total += chunks.withElement(at: index) { $0.buffer.capacity } + 24 + 16 }
+        for index in 0..<chunks.count { total += chunks.withElement(at: index) { Int($0.capacity) } + 24 + 24 }
         return total + tailOffsets.capacity * 4
     }
 

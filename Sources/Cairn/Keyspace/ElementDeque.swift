@@ -1,7 +1,7 @@
 /// A ring buffer: O(1) push and pop at both ends and O(1) access by index.
 /// `ChunkedList` keeps its packed chunks in one, so a list grows or drains
 /// at either end without moving the other chunks (Redis's quicklist links
-/// its nodes; a ring of 16-byte chunk records is denser and indexable).
+/// its nodes; a ring of 24-byte chunk records is denser and indexable).
 ///
 /// A class, so its owner changes it in place. Capacity is a power of two so
 /// a position wraps with a mask.

@@ -9,13 +9,16 @@
 /// forward, a push at the head writes just before it (Redis's `lpDelete` and
 /// `lpInsert` at the head move the whole node instead).
 ///
-/// Sixteen bytes, so the ring of chunks costs 16 bytes per node where a
+/// Twenty-four bytes, so the ring of chunks costs 24 bytes per node where a
 /// `quicklistNode` costs 32. Every change in place first makes sure the
 /// buffer is this chunk's alone (`COPY` shares buffers until one side writes).
 struct ListChunk {
-    var buffer: HeapBytes
+    private(set) var buffer: HeapBytes
     var start: UInt32
     var count: UInt32
+    /// `buffer.capacity`, kept here: reading it asks malloc
+    /// (`malloc_usable_size`), which a push at the tail would do every time.
+    private(set) var capacity: UInt32
 
     /// A chunk holding one element, with room for `capacity` bytes; the
     /// element goes at the front (a new tail chunk) or at the back (a new
@@ -31,6 +34,7 @@ struct ListChunk {
         buffer = fresh
         start = UInt32(offset)
         count = 1
+        self.capacity = UInt32(fresh.capacity)
     }
 
     /// A chunk over `buffer`'s entries `start ..< header`.
@@ -38,6 +42,7 @@ struct ListChunk {
         self.buffer = buffer
         self.start = UInt32(start)
         self.count = UInt32(count)
+        capacity = UInt32(buffer.capacity)
     }
 
     /// A chunk of `count` entries copied from `bytes`, with `spare` more bytes of room after them.
@@ -108,7 +113,7 @@ struct ListChunk {
     @inline(__always)
     mutating func makeUnique() {
         if isKnownUniquelyReferenced(&buffer) { return }
-        relayout(capacity: buffer.capacity, atBack: false, keepingOffsets: true)
+        relayout(capacity: Int(capacity), atBack: false, keepingOffsets: true)
     }
 
     /// Appends `element` (`size` bytes as an entry) after the last entry.
@@ -116,7 +121,7 @@ struct ListChunk {
     /// room before `start` is given back when the buffer has to grow).
     mutating func append(_ element: ByteString, size: Int) -> Int {
         var moved = 0
-        if !isKnownUniquelyReferenced(&buffer) || end + size > buffer.capacity {
+        if !isKnownUniquelyReferenced(&buffer) || end + size > Int(capacity) {
             moved = Int(start)
             relayout(capacity: ListChunk.grownCapacity(byteCount, adding: size), atBack: false)
         }
@@ -197,6 +202,7 @@ struct ListChunk {
                 if let raw { PackedPairs.writeEntry(raw, to: target) }
             }
         }
+        capacity = UInt32(buffer.capacity)
         count = count - UInt32(indexes.count) + (element == nil ? 0 : 1)
     }
 
@@ -280,5 +286,6 @@ struct ListChunk {
         fresh.header = UInt32(newStart + live)
         buffer = fresh
         start = UInt32(newStart)
+        self.capacity = UInt32(fresh.capacity)
     }
 }
