@@ -27,7 +27,7 @@ struct ListChunk {
         let size = PackedPairs.entrySize(element.count)
         let fresh = ListChunk.allocate(capacity: max(capacity, size))
         let offset = atBack ? fresh.capacity - size : 0
-        fresh.header = UInt32(offset + size)
+        ListChunk.setEnd(of: fresh, to: offset + size)
         fresh.withUnsafeMutablePointerToElements { base in
             element.withUnsafeBytes { _ = PackedPairs.writeEntry($0, to: UnsafeMutableRawPointer(base) + offset) }
         }
@@ -48,7 +48,7 @@ struct ListChunk {
     /// A chunk of `count` entries copied from `bytes`, with `spare` more bytes of room after them.
     init(copying bytes: UnsafeRawBufferPointer, count: Int, spare: Int = 0) {
         let fresh = ListChunk.allocate(capacity: bytes.count + spare)
-        fresh.header = UInt32(bytes.count)
+        ListChunk.setEnd(of: fresh, to: bytes.count)
         fresh.withUnsafeMutablePointerToElements { base in
             if let source = bytes.baseAddress { UnsafeMutableRawPointer(base).copyMemory(from: source, byteCount: bytes.count) }
         }
@@ -60,7 +60,15 @@ struct ListChunk {
     }
 
     /// One past the last entry byte.
-    var end: Int { Int(buffer.header) }
+    var end: Int { buffer.withUnsafeMutablePointerToHeader { Int($0.pointee) } }
+
+    /// Sets a buffer's header. Through the pointer, as `end` reads it:
+    /// `ManagedBuffer.header` is a class property, so each use of it costs
+    /// a dynamic exclusivity check (about 80 instructions), several per push.
+    @inline(__always)
+    private static func setEnd(of buffer: HeapBytes, to end: Int) {
+        buffer.withUnsafeMutablePointerToHeader { $0.pointee = UInt32(end) }
+    }
 
     /// Bytes the entries take.
     var byteCount: Int { end - Int(start) }
@@ -129,7 +137,7 @@ struct ListChunk {
         buffer.withUnsafeMutablePointerToElements { base in
             element.withUnsafeBytes { _ = PackedPairs.writeEntry($0, to: UnsafeMutableRawPointer(base) + offset) }
         }
-        buffer.header = UInt32(offset + size)
+        ListChunk.setEnd(of: buffer, to: offset + size)
         count += 1
         return moved
     }
@@ -164,7 +172,7 @@ struct ListChunk {
     mutating func removeLast(atOffset offset: Int) -> ByteString {
         let element = self.element(atOffset: offset)
         makeUnique()
-        buffer.header = UInt32(offset)
+        ListChunk.setEnd(of: buffer, to: offset)
         count -= 1
         return element
     }
@@ -179,7 +187,7 @@ struct ListChunk {
     mutating func removeLast(_ n: Int) {
         let newEnd = offset(of: Int(count) - n)
         makeUnique()
-        buffer.header = UInt32(newEnd)
+        ListChunk.setEnd(of: buffer, to: newEnd)
         count -= UInt32(n)
     }
 
@@ -229,7 +237,7 @@ struct ListChunk {
                     offset = next
                 }
             }
-            fresh.header = UInt32(written)
+            ListChunk.setEnd(of: fresh, to: written)
             return fresh
         }
         self = ListChunk(buffer: filtered, start: 0, count: kept)
@@ -254,7 +262,7 @@ struct ListChunk {
                     if first.count > 0 { target.copyMemory(from: first.baseAddress!, byteCount: first.count) }
                     if second.count > 0 { (target + first.count).copyMemory(from: second.baseAddress!, byteCount: second.count) }
                 }
-                fresh.header = UInt32(first.count + second.count)
+                ListChunk.setEnd(of: fresh, to: first.count + second.count)
                 return ListChunk(buffer: fresh, start: 0, count: Int(count + next.count))
             }
         }
@@ -283,7 +291,7 @@ struct ListChunk {
                 if live > 0 { (UnsafeMutableRawPointer(base) + newStart).copyMemory(from: entries.baseAddress!, byteCount: live) }
             }
         }
-        fresh.header = UInt32(newStart + live)
+        ListChunk.setEnd(of: fresh, to: newStart + live)
         buffer = fresh
         start = UInt32(newStart)
         self.capacity = UInt32(fresh.capacity)
