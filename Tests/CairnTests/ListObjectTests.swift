@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import Cairn
 
-/// `ListObject`'s two storages: packed bytes up to 8 KB, a deque beyond,
+/// `ListObject`'s two storages: packed bytes up to 8 KB, packed chunks beyond,
 /// converting both ways at the boundary; and random command sequences
 /// against a Swift-array model.
 ///
@@ -13,7 +13,7 @@ import Testing
         return nil
     }
 
-    @Test func becomesADequePastEightKilobytesAndPackedAgainBelowFour() {
+    @Test func becomesChunkedPastEightKilobytesAndPackedAgainBelowFour() {
         let t = TestEngine()
         let element = String(repeating: "e", count: 99)  // 100 packed bytes with its length
         for _ in 0..<81 { t.run("RPUSH", "l", element) }
@@ -24,7 +24,7 @@ import Testing
         #expect(Self.list(t, "l")?.isCompact == false, "past 8,192 bytes")
         #expect(t.run("LLEN", "l") == .integer(83))
         t.run("LTRIM", "l", "0", "40")  // 41 elements: 4,100 bytes
-        #expect(Self.list(t, "l")?.isCompact == false, "stays a deque until half the limit")
+        #expect(Self.list(t, "l")?.isCompact == false, "stays chunked until half the limit")
         t.run("RPOP", "l")
         #expect(Self.list(t, "l")?.isCompact == true, "4,000 bytes: packed again")
         #expect(t.run("LINDEX", "l", "-1") == .text(element))
@@ -61,14 +61,14 @@ import Testing
         }
     }
 
-    /// The ring wraps, grows, shrinks and inserts on either side like an array.
+    /// The ring wraps, grows, shrinks, inserts and removes on either side like an array.
     @Test func dequeMatchesAnArray() {
         var random = RandomSource(seed: 5)
-        let deque = ElementDeque()
+        let deque = ElementDeque<ByteString>()
         var model: [ByteString] = []
         for step in 0..<5000 {
             let element = ByteString(Array(String(step).utf8))
-            switch Int.random(in: 0..<6, using: &random) {
+            switch Int.random(in: 0..<7, using: &random) {
             case 0: deque.append(element); model.append(element)
             case 1: deque.prepend(element); model.insert(element, at: 0)
             case 2 where !model.isEmpty: #expect(deque.removeFirst() == model.removeFirst())
@@ -77,6 +77,9 @@ import Testing
                 let index = Int.random(in: 0...model.count, using: &random)
                 deque.insert(element, at: index)
                 model.insert(element, at: index)
+            case 5 where !model.isEmpty:
+                let index = Int.random(in: 0..<model.count, using: &random)
+                #expect(deque.remove(at: index) == model.remove(at: index))
             default:
                 let n = Int.random(in: 0...min(3, model.count), using: &random)
                 deque.removeLast(n)

@@ -67,14 +67,7 @@ enum ListEdits {
         if doomed.count == 1 && (doomed[0] == 0 || doomed[0] == list.count - 1) {
             _ = list.pop(atHead: doomed[0] == 0)
         } else {
-            let removed = Set(doomed)
-            var kept: [ByteString] = []
-            kept.reserveCapacity(list.count - doomed.count)
-            list.forEach(in: 0..<list.count) { index, candidate in
-                if !removed.contains(index) { kept.append(candidate) }
-                return true
-            }
-            list.replaceAll(with: kept)
+            list.remove(sortedIndexes: fromTail ? doomed.reversed() : doomed)
         }
         ListCommands.finishRemoval(context, key, list)
         context.emitCommand()

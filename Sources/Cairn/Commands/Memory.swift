@@ -47,10 +47,10 @@ enum MemoryCommands {
                 total += 2 * elementBytes + stringBytes(field.count) + stringBytes(fieldValue.count)
             }
         case .list(let list):
-            list.forEach(in: 0..<list.count) { _, element in
-                total += elementBytes + stringBytes(element.count)
-                return true
-            }
+            // Redis 7.0 measures a quicklist by its nodes (`objectComputeSize`:
+            // the quicklist, then each node and its listpack bytes); Cairn's
+            // packed chunks are that layout, so this is what they allocate.
+            total += list.allocatedBytes
         case .set(let set):
             set.forEach { member in total += elementBytes + stringBytes(member.count) }
         case .zset(let zset):

@@ -1,36 +1,26 @@
-/// The elements of a big list: a ring buffer of `ByteString`s, for O(1)
-/// push and pop at both ends and O(1) access by index (Redis's quicklist
-/// gives O(1) ends and O(n/8KB) index; `LINDEX`/`LRANGE`/`LSET` in the
-/// middle of a million-element queue are cheaper here).
+/// A ring buffer: O(1) push and pop at both ends and O(1) access by index.
+/// `ChunkedList` keeps its packed chunks in one, so a list grows or drains
+/// at either end without moving the other chunks (Redis's quicklist links
+/// its nodes; a ring of 24-byte chunk records is denser and indexable).
 ///
-/// Why a ring of `ByteString` and not chunks of packed bytes: an element of
-/// up to 14 bytes (every integer, most queue items) lives inline in its 16
-/// bytes with no allocation, so a million small elements cost 16 MB plus at
-/// most as much again of spare capacity, and reading one costs no decoding.
-/// Packed chunks would save about 10 bytes an element for tiny ones; small
-/// lists, where per-list overhead dominates, use `PackedList` instead.
-///
-/// A class: `ListObject` holds it by reference and changes it in place.
-/// Capacity is a power of two so a position wraps with a mask.
-final class ElementDeque {
-    private var storage: UnsafeMutablePointer<ByteString>
+/// A class, so its owner changes it in place. Capacity is a power of two so
+/// a position wraps with a mask.
+final class ElementDeque<Element> {
+    private var storage: UnsafeMutablePointer<Element>
     private var capacity: Int
     /// Storage slot of element 0.
     private var head = 0
     private(set) var count = 0
-    /// What the elements would take as `PackedList` bytes, kept up to date
-    /// by `ListObject` so it can decide to pack a shrunk list without a walk.
-    var packedBytes = 0
 
     init(minimumCapacity: Int = 16) {
         var capacity = 16
         while capacity < minimumCapacity { capacity <<= 1 }
         self.capacity = capacity
-        storage = UnsafeMutablePointer<ByteString>.allocate(capacity: capacity)
+        storage = UnsafeMutablePointer<Element>.allocate(capacity: capacity)
     }
 
     /// A deque holding `elements` in order.
-    convenience init<S: Sequence>(_ elements: S, minimumCapacity: Int = 16) where S.Element == ByteString {
+    convenience init<S: Sequence>(_ elements: S, minimumCapacity: Int = 16) where S.Element == Element {
         self.init(minimumCapacity: minimumCapacity)
         for element in elements { append(element) }
     }
@@ -44,7 +34,6 @@ final class ElementDeque {
     func copy() -> ElementDeque {
         let other = ElementDeque(minimumCapacity: count)
         for index in 0..<count { other.append(self[index]) }
-        other.packedBytes = packedBytes
         return other
     }
 
@@ -52,25 +41,33 @@ final class ElementDeque {
     private func slot(_ index: Int) -> Int { (head &+ index) & (capacity &- 1) }
 
     /// The element at `index` (0 ..< count).
-    subscript(index: Int) -> ByteString {
+    subscript(index: Int) -> Element {
         get { storage[slot(index)] }
         set { storage[slot(index)] = newValue }
     }
 
-    func append(_ element: ByteString) {
+    /// Calls `body` with the element at `index` in place: no copy, so a
+    /// reference it holds stays uniquely referenced (`isKnownUniquelyReferenced`).
+    @inline(__always)
+    func withElement<R>(at index: Int, _ body: (inout Element) throws -> R) rethrows -> R {
+        try body(&storage[slot(index)])
+    }
+
+    func append(_ element: Element) {
         if count == capacity { grow() }
         (storage + slot(count)).initialize(to: element)
         count += 1
     }
 
-    func prepend(_ element: ByteString) {
+    func prepend(_ element: Element) {
         if count == capacity { grow() }
         head = (head &- 1) & (capacity &- 1)
         (storage + head).initialize(to: element)
         count += 1
     }
 
-    func removeFirst() -> ByteString {
+    @discardableResult
+    func removeFirst() -> Element {
         let element = (storage + head).move()
         head = slot(1)
         count -= 1
@@ -78,7 +75,8 @@ final class ElementDeque {
         return element
     }
 
-    func removeLast() -> ByteString {
+    @discardableResult
+    func removeLast() -> Element {
         count -= 1
         let element = (storage + slot(count)).move()
         shrinkIfSparse()
@@ -106,7 +104,7 @@ final class ElementDeque {
 
     /// Inserts `element` before position `index` (0 ... count), moving the
     /// shorter side by one, as quicklist moves only within a node.
-    func insert(_ element: ByteString, at index: Int) {
+    func insert(_ element: Element, at index: Int) {
         if index >= count / 2 {
             append(element)
             var position = count - 1
@@ -118,6 +116,25 @@ final class ElementDeque {
             prepend(element)
             for position in 0..<index { swapSlots(slot(position), slot(position + 1)) }
         }
+    }
+
+    /// Removes and returns the element at `index`, moving the shorter side.
+    @discardableResult
+    func remove(at index: Int) -> Element {
+        if index >= count / 2 {
+            var position = index
+            while position < count - 1 {
+                swapSlots(slot(position), slot(position + 1))
+                position += 1
+            }
+            return removeLast()
+        }
+        var position = index
+        while position > 0 {
+            swapSlots(slot(position), slot(position - 1))
+            position -= 1
+        }
+        return removeFirst()
     }
 
     private func swapSlots(_ a: Int, _ b: Int) {
@@ -136,7 +153,7 @@ final class ElementDeque {
     }
 
     private func resize(to newCapacity: Int) {
-        let fresh = UnsafeMutablePointer<ByteString>.allocate(capacity: newCapacity)
+        let fresh = UnsafeMutablePointer<Element>.allocate(capacity: newCapacity)
         let firstRun = min(count, capacity - head)
         fresh.moveInitialize(from: storage + head, count: firstRun)
         if firstRun < count { (fresh + firstRun).moveInitialize(from: storage, count: count - firstRun) }

@@ -1,9 +1,11 @@
 /// A Redis list. Small lists are one `PackedList` (one listpack node's
 /// worth of bytes); a list whose packed bytes would pass
 /// `packedLimitBytes` (8 KB, Redis's default `list-max-listpack-size -2`)
-/// becomes an `ElementDeque`, and goes back to packed bytes once it shrinks
-/// to half of that (the hysteresis Redis 7.2's `listTypeTryConvertQuicklist`
-/// uses, so a list at the boundary does not convert on every push and pop).
+/// becomes a `ChunkedList` of such nodes (Redis's quicklist), whose first
+/// chunk is the packed buffer itself, and goes back to one packed buffer once
+/// it shrinks to half of that (the hysteresis Redis 7.2's
+/// `listTypeTryConvertQuicklist` uses, so a list at the boundary does not
+/// convert on every push and pop).
 ///
 /// Redis 7.0 reports every list as "quicklist" (its one list encoding), so
 /// the split is invisible to clients; it only saves memory and time.
@@ -12,18 +14,25 @@
 /// are already normalized (0 ..< count); commands turn Redis's negative
 /// indexes into these.
 final class ListObject {
-    /// Packed bytes past which a list becomes a deque: `list-max-listpack-size -2`.
-    static let packedLimitBytes = 8192
+    /// Packed bytes past which a list becomes chunked: `list-max-listpack-size -2`.
+    static let packedLimitBytes = ChunkedList.chunkLimitBytes
 
     private enum Storage {
         case packed(PackedList)
-        case deque(ElementDeque)
+        case chunked(ChunkedList)
     }
 
-    /// With the count, 32 bytes with the object header: the smallest malloc
-    /// chunk, like `HashObject`. (The deque keeps its own packed size.)
+    /// One reference: with the object header 24 bytes, the smallest malloc
+    /// chunk (32). The count lives in the packed buffer or the chunked list.
     private var storage: Storage
-    private(set) var count = 0
+
+    /// The number of elements.
+    var count: Int {
+        switch storage {
+        case .packed(let packed): return packed.count
+        case .chunked(let chunked): return chunked.count
+        }
+    }
 
     init() { storage = .packed(PackedList()) }
 
@@ -34,14 +43,13 @@ final class ListObject {
     }
 
     /// An independent copy (`COPY`): packed bytes are shared until one side
-    /// writes; a deque is copied.
+    /// writes, in both forms.
     func copy() -> ListObject {
         let other = ListObject()
         switch storage {
         case .packed: other.storage = storage
-        case .deque(let deque): other.storage = .deque(deque.copy())
+        case .chunked(let chunked): other.storage = .chunked(chunked.copy())
         }
-        other.count = count
         return other
     }
 
@@ -50,13 +58,30 @@ final class ListObject {
         return false
     }
 
+    /// The number of packed chunks (1 for a small list): for tests and `MEMORY USAGE`.
+    var chunkCount: Int {
+        switch storage {
+        case .packed: return 1
+        case .chunked(let chunked): return chunked.chunkCount
+        }
+    }
+
+    /// Bytes this list allocates, as Cairn lays it out: the object, and the
+    /// packed buffer or the chunks with their ring slots (`MEMORY USAGE`).
+    var allocatedBytes: Int {
+        switch storage {
+        case .packed(let packed): return 32 + (packed.count == 0 ? 0 : packed.buffer.capacity + 20)
+        case .chunked(let chunked): return 32 + 48 + chunked.allocatedBytes
+        }
+    }
+
     // MARK: Reading
 
     /// The element at `index` (0 ..< count).
     func element(at index: Int) -> ByteString {
         switch storage {
         case .packed(let packed): return packed.element(at: index)
-        case .deque(let deque): return deque[index]
+        case .chunked(let chunked): return chunked.element(at: index)
         }
     }
 
@@ -78,12 +103,8 @@ final class ListObject {
                     return try body(index, element)
                 }
             }
-        case .deque(let deque):
-            if reversed {
-                for index in range.reversed() where try !body(index, deque[index]) { return }
-            } else {
-                for index in range where try !body(index, deque[index]) { return }
-            }
+        case .chunked(let chunked):
+            try chunked.forEach(in: range, reversed: reversed, body)
         }
     }
 
@@ -105,51 +126,45 @@ final class ListObject {
 
     /// `listTypePush`: adds `element` at the head or the tail.
     func push(_ element: ByteString, atHead: Bool) {
+        if case .chunked(let chunked) = storage {
+            if atHead { chunked.pushHead(element) } else { chunked.pushTail(element) }
+            return
+        }
         insert(element, at: atHead ? 0 : count)
     }
 
     /// Inserts `element` before position `index` (0 ... count).
     func insert(_ element: ByteString, at index: Int) {
-        let size = PackedPairs.entrySize(element.count)
         switch storage {
         case .packed(var packed):
-            if packed.byteCount + size > ListObject.packedLimitBytes {
-                convertToDeque(packed)
+            if packed.byteCount + PackedPairs.entrySize(element.count) > ListObject.packedLimitBytes {
+                storage = .chunked(ChunkedList(adopting: packed))
                 insert(element, at: index)
                 return
             }
             storage = .packed(PackedList())  // drop the enum's reference so the bytes change in place
-            if index == count { packed.append(element) } else { packed.insert(element, at: index) }
+            if index == packed.count { packed.append(element) } else { packed.insert(element, at: index) }
             storage = .packed(packed)
-        case .deque(let deque):
-            if index == count {
-                deque.append(element)
-            } else if index == 0 {
-                deque.prepend(element)
-            } else {
-                deque.insert(element, at: index)
-            }
-            deque.packedBytes += size
+        case .chunked(let chunked):
+            chunked.insert(element, at: index)
         }
-        count += 1
     }
 
     /// `listTypePop`: removes and returns the head or the tail element; nil when empty.
     func pop(atHead: Bool) -> ByteString? {
-        guard count > 0 else { return nil }
         let element: ByteString
         switch storage {
         case .packed(var packed):
+            let count = packed.count
+            guard count > 0 else { return nil }
             element = packed.element(at: atHead ? 0 : count - 1)
             storage = .packed(PackedList())
             packed.remove(atHead ? 0..<1 : count - 1..<count)
             storage = .packed(packed)
-            count -= 1
-        case .deque(let deque):
-            element = atHead ? deque.removeFirst() : deque.removeLast()
-            count -= 1
-            deque.packedBytes -= PackedPairs.entrySize(element.count)
-            convertBackIfSmall()
+        case .chunked(let chunked):
+            guard chunked.count > 0 else { return nil }
+            element = atHead ? chunked.popHead() : chunked.popTail()
+            packIfSmall(chunked)
         }
         return element
     }
@@ -160,17 +175,16 @@ final class ListObject {
         case .packed(var packed):
             let old = packed.element(at: index)
             if packed.byteCount - PackedPairs.entrySize(old.count) + PackedPairs.entrySize(element.count) > ListObject.packedLimitBytes {
-                convertToDeque(packed)
+                storage = .chunked(ChunkedList(adopting: packed))
                 replace(at: index, with: element)
                 return
             }
             storage = .packed(PackedList())
             packed.replace(at: index, with: element)
             storage = .packed(packed)
-        case .deque(let deque):
-            deque.packedBytes += PackedPairs.entrySize(element.count) - PackedPairs.entrySize(deque[index].count)
-            deque[index] = element
-            convertBackIfSmall()
+        case .chunked(let chunked):
+            chunked.replace(at: index, with: element)
+            packIfSmall(chunked)
         }
     }
 
@@ -180,28 +194,41 @@ final class ListObject {
         guard first + last > 0 else { return }
         switch storage {
         case .packed(var packed):
+            let count = packed.count
             storage = .packed(PackedList())
             packed.remove(count - last..<count)
             packed.remove(0..<first)
             storage = .packed(packed)
-        case .deque(let deque):
-            for index in 0..<first { deque.packedBytes -= PackedPairs.entrySize(deque[index].count) }
-            for index in count - last..<count { deque.packedBytes -= PackedPairs.entrySize(deque[index].count) }
-            deque.removeFirst(first)
-            deque.removeLast(last)
+        case .chunked(let chunked):
+            chunked.trim(first: first, last: last)
+            packIfSmall(chunked)
         }
-        count -= first + last
-        if case .deque = storage { convertBackIfSmall() }
     }
 
-    /// Replaces every element (`LREM`'s rebuild), choosing the storage for the new size.
+    /// Removes the elements at `indexes` (ascending; `LREM`).
+    func remove(sortedIndexes indexes: [Int]) {
+        guard !indexes.isEmpty else { return }
+        switch storage {
+        case .packed:
+            var kept: [ByteString] = []
+            kept.reserveCapacity(count - indexes.count)
+            var next = 0
+            forEach(in: 0..<count) { index, element in
+                if next < indexes.count && indexes[next] == index { next += 1 } else { kept.append(element) }
+                return true
+            }
+            replaceAll(with: kept)
+        case .chunked(let chunked):
+            chunked.remove(sortedIndexes: indexes)
+            packIfSmall(chunked)
+        }
+    }
+
+    /// Replaces every element, choosing the storage for the new size.
     func replaceAll(with elements: [ByteString]) {
         let bytes = elements.reduce(0) { $0 + PackedPairs.entrySize($1.count) }
-        count = elements.count
         if bytes > ListObject.packedLimitBytes {
-            let deque = ElementDeque(elements, minimumCapacity: elements.count)
-            deque.packedBytes = bytes
-            storage = .deque(deque)
+            storage = .chunked(ChunkedList(elements))
         } else {
             var packed = PackedList()
             for element in elements { packed.append(element) }
@@ -211,17 +238,9 @@ final class ListObject {
 
     // MARK: Conversion
 
-    private func convertToDeque(_ packed: PackedList) {
-        let deque = ElementDeque(minimumCapacity: count + 1)
-        packed.forEach { deque.append($0); return true }
-        deque.packedBytes = packed.byteCount
-        storage = .deque(deque)
-    }
-
-    private func convertBackIfSmall() {
-        guard case .deque(let deque) = storage, deque.packedBytes <= ListObject.packedLimitBytes / 2 else { return }
-        var packed = PackedList()
-        for index in 0..<deque.count { packed.append(deque[index]) }
-        storage = .packed(packed)
+    /// Goes back to one packed buffer once the chunks hold half a chunk or less.
+    private func packIfSmall(_ chunked: ChunkedList) {
+        guard chunked.byteCount <= ListObject.packedLimitBytes / 2 else { return }
+        storage = .packed(chunked.packed())
     }
 }
