@@ -27,22 +27,30 @@ final class EngineExecutor: @unchecked Sendable {
         self.store = store
         self.loop = loop
         log = store.log
+        // The records of a task's commands go to the log thread together.
+        store.defersWakes = true
+    }
+
+    /// Runs a task with the engine, then hands what it appended to the log thread.
+    private func perform(_ work: (DurableEngine) -> Void) {
+        work(store)
+        store.wakeLog()
     }
 
     /// Runs `work` with the engine now when called on the loop (a
     /// connection's read), otherwise as the loop's next task.
     func run(_ work: @escaping @Sendable (DurableEngine) -> Void) {
-        if loop.inEventLoop { work(store) } else { async(work) }
+        if loop.inEventLoop { perform(work) } else { async(work) }
     }
 
     /// Runs `work` with the engine as a task of the loop, after what is queued.
     func async(_ work: @escaping @Sendable (DurableEngine) -> Void) {
-        loop.execute { work(self.store) }
+        loop.execute { self.perform(work) }
     }
 
     /// Runs `work` on the loop after `milliseconds` (a blocked client's deadline).
     func after(milliseconds: Int64, _ work: @escaping @Sendable (DurableEngine) -> Void) {
-        loop.scheduleTask(in: .milliseconds(milliseconds)) { work(self.store) }
+        loop.scheduleTask(in: .milliseconds(milliseconds)) { self.perform(work) }
     }
 
     /// serverCron's databasesCron at `hz` 10: an active expiry cycle every
@@ -51,7 +59,7 @@ final class EngineExecutor: @unchecked Sendable {
     func startCron() {
         cron = loop.scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) { [self] _ in
             guard !closed else { return }
-            _ = try? store.activeExpireCycle()
+            perform { store in _ = try? store.activeExpireCycle() }
         }
     }
 

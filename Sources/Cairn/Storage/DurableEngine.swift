@@ -45,6 +45,21 @@ public final class DurableEngine {
     private let directory: DataDirectory
     /// The last record this engine appended (only it appends): `writer.lastSequence` without its lock.
     private var lastAppended: UInt64
+    /// When set, an append does not wake the log thread by itself: the
+    /// caller calls `wakeLog()` once after a batch of commands, so the log
+    /// thread writes the batch's records together (cairn-server does, after
+    /// each read's commands) instead of racing the command thread record by
+    /// record.
+    public var defersWakes = false
+    private var wakeOwed = false
+
+    /// Wakes the log thread if records were appended since the last wake
+    /// (see `defersWakes`).
+    public func wakeLog() {
+        guard wakeOwed else { return }
+        wakeOwed = false
+        log.wake()
+    }
 
     private init(engine: Engine, recovery: RecoveryReport, policy: FsyncPolicy, writer: LogWriter, directory: DataDirectory) {
         self.engine = engine
@@ -217,7 +232,7 @@ public final class DurableEngine {
         do throws(StorageError) {
             let sequence = try writer.append(effects, timestampMilliseconds: engine.clock.nowMilliseconds())
             lastAppended = sequence
-            log.wake()
+            if defersWakes { wakeOwed = true } else { log.wake() }
             return sequence
         } catch {
             // A read's reply does not depend on its expiry deletions being
