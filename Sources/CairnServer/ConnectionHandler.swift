@@ -67,7 +67,8 @@ final class ConnectionHandler: ChannelInboundHandler {
                 loop.execute { handler.value.deliver(id, bytes, result) }
                 return
             }
-            log.whenReleased(token.sequence) { error in
+            // Always called inside an executor task, which wakes the log thread after it.
+            log.whenReleased(token.sequence, wakesLogThread: false) { error in
                 if error != nil { stats.logFailed.store(true, ordering: .relaxed) }
                 let bytes = result.bytes(failure: error, releasedThrough: log.releasedThrough)
                 loop.execute { handler.value.deliver(id, bytes, result) }

@@ -31,11 +31,21 @@ final class EngineExecutor: @unchecked Sendable {
         store.defersWakes = true
     }
 
-    /// Runs a task with the engine, then hands what it appended to the log thread.
+    /// Runs a task with the engine, then makes sure the log thread is woken
+    /// for what it appended: once, after every connection that was readable
+    /// in this turn of the loop ran its commands (Redis writes its AOF
+    /// buffer once per turn, in beforeSleep).
     private func perform(_ work: (DurableEngine) -> Void) {
         work(store)
-        store.wakeLog()
+        guard store.wakeOwed, !wakeScheduled else { return }
+        wakeScheduled = true
+        loop.execute {
+            self.wakeScheduled = false
+            self.store.wakeLog()
+        }
     }
+
+    private var wakeScheduled = false
 
     /// Runs `work` with the engine now when called on the loop (a
     /// connection's read), otherwise as the loop's next task.

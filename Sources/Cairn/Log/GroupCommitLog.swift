@@ -139,10 +139,13 @@ public final class GroupCommitLog: Sendable {
     /// failed (the error): at once on this thread if that is already known,
     /// otherwise on the log thread, which must not be kept waiting (a
     /// server hops to its event loop). For callers that may not block.
-    public func whenReleased(_ sequence: UInt64, _ callback: @escaping @Sendable (StorageError?) -> Void) {
+    /// `wakesLogThread: false` leaves waking the log thread to the caller
+    /// (one that wakes it once for many waiters, `DurableEngine.wakeLog`).
+    public func whenReleased(_ sequence: UInt64, wakesLogThread: Bool = true,
+                             _ callback: @escaping @Sendable (StorageError?) -> Void) {
         switch register(sequence, .callback(callback)) {
         case .some(let outcome): callback(outcome)
-        case .none: wake()
+        case .none: if wakesLogThread { wake() }
         }
     }
 

@@ -51,7 +51,8 @@ public final class DurableEngine {
     /// each read's commands) instead of racing the command thread record by
     /// record.
     public var defersWakes = false
-    private var wakeOwed = false
+    /// Records were appended since the log thread was last woken (`defersWakes`).
+    public private(set) var wakeOwed = false
 
     /// Wakes the log thread if records were appended since the last wake
     /// (see `defersWakes`).
