@@ -90,18 +90,22 @@ final class EngineExecutor: @unchecked Sendable {
     }
 }
 
-/// The encoded replies of one batch, in request order: runs of replies that
-/// may go at once, and each reply that waits for a durability token on its
-/// own (so a failed sync can turn exactly those into errors).
+/// The encoded replies of one batch, in request order, in one buffer, with
+/// the places where a reply that waits for a durability token ends (so a
+/// failed sync can turn exactly those replies into errors).
 struct BatchResult: Sendable {
-    struct Segment: Sendable {
-        var bytes: [UInt8]
-        var token: DurabilityToken?
+    /// A reply that waits for `token`: the bytes up to `end`, from the end
+    /// of the previous waiting reply's or any untokened replies before it.
+    struct Waiting: Sendable {
+        var start: Int
+        var end: Int
+        var token: DurabilityToken
         /// What the reply becomes when its record's sync fails.
         var failureVersion: RESPVersion
     }
 
-    var segments: [Segment] = []
+    var buffer: [UInt8] = []
+    var waiting: [Waiting] = []
     /// The connection's state after the batch, for the event loop.
     var authenticated = true
     var close = false
@@ -112,22 +116,22 @@ struct BatchResult: Sendable {
 
     /// The last token (tokens only grow within a batch): once it is
     /// released, every reply of the batch is.
-    var lastToken: DurabilityToken? { segments.last(where: { $0.token != nil })?.token }
+    var lastToken: DurabilityToken? { waiting.last?.token }
 
     /// The bytes to write once the log answered: a reply whose record is
     /// beyond `releasedThrough` after a failure becomes an error, never success.
     func bytes(failure: StorageError?, releasedThrough: UInt64) -> [UInt8] {
+        guard let failure, waiting.contains(where: { $0.token.sequence > releasedThrough }) else { return buffer }
         var out: [UInt8] = []
-        for segment in segments {
-            if let failure, let token = segment.token, token.sequence > releasedThrough {
-                var writer = RESPWriter(version: segment.failureVersion)
-                writer.errorLine(ReplyCollector.durabilityError(failure))
-                out += writer.buffer
-            } else {
-                out += segment.bytes
-            }
+        var copied = 0
+        for reply in waiting where reply.token.sequence > releasedThrough {
+            out += buffer[copied ..< reply.start]
+            var writer = RESPWriter(version: reply.failureVersion)
+            writer.errorLine(ReplyCollector.durabilityError(failure))
+            out += writer.buffer
+            copied = reply.end
         }
-        return out
+        return out + buffer[copied...]
     }
 }
 
@@ -140,11 +144,10 @@ struct ReplyCollector {
 
     mutating func add(_ reply: Reply, token: DurabilityToken? = nil, version: RESPVersion) {
         writer.version = version
-        if token != nil { cut() }
+        let start = writer.buffer.count
         reply.write(to: &writer)
         if let token {
-            result.segments.append(.init(bytes: writer.buffer, token: token, failureVersion: version))
-            writer.buffer.removeAll(keepingCapacity: true)
+            result.waiting.append(.init(start: start, end: writer.buffer.count, token: token, failureVersion: version))
         }
     }
 
@@ -154,15 +157,8 @@ struct ReplyCollector {
         writer.arrayHeader(count: count)
     }
 
-    /// Ends the untokened run written so far.
-    private mutating func cut() {
-        guard !writer.buffer.isEmpty else { return }
-        result.segments.append(.init(bytes: writer.buffer, token: nil, failureVersion: writer.version))
-        writer.buffer.removeAll(keepingCapacity: true)
-    }
-
     mutating func finish(authenticated: Bool, close: Bool) -> BatchResult {
-        cut()
+        result.buffer = writer.buffer
         result.authenticated = authenticated
         result.close = close
         return result
