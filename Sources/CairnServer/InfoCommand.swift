@@ -73,7 +73,7 @@ extension ServerCommands {
             guard keys > 0 else { return nil }
             return .init(index: index, keys: keys, expires: engine.expiringKeyCount(database: index))
         }
-        s.commandStats = stats.commands.values.sorted { $0.name < $1.name }.map { counters in
+        s.commandStats = stats.commands.sorted { $0.name < $1.name }.map { counters in
             .init(name: counters.name, calls: counters.calls, microseconds: counters.microseconds,
                   rejectedCalls: counters.rejected, failedCalls: counters.failed)
         }

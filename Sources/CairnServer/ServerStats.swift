@@ -28,8 +28,11 @@ final class ServerStats: @unchecked Sendable {
 
     /// `total_commands_processed`: commands that ran (call()), not rejected ones.
     var commandsProcessed: Int64 = 0
-    /// By spec (its full name: `config|get`).
-    var commands: [ObjectIdentifier: Counters] = [:]
+    /// By spec ordinal (`CommandSpec.ordinal`); the counters carry the
+    /// spec's full name (`config|get`).
+    private var counters: [Counters?] = []
+    /// Every command counted since the start or the last reset.
+    var commands: [Counters] { counters.compactMap { $0 } }
     /// By error code (`ERR`, `WRONGTYPE`).
     var errors: [String: Int64] = [:]
     var totalErrorReplies: Int64 = 0
@@ -54,10 +57,11 @@ final class ServerStats: @unchecked Sendable {
     }
 
     private func counters(of spec: CommandSpec) -> Counters {
-        if let counters = commands[ObjectIdentifier(spec)] { return counters }
-        let counters = Counters(name: spec.name)
-        commands[ObjectIdentifier(spec)] = counters
-        return counters
+        if spec.ordinal < counters.count, let existing = counters[spec.ordinal] { return existing }
+        if spec.ordinal >= counters.count { counters += Array(repeating: nil, count: spec.ordinal + 1 - counters.count) }
+        let made = Counters(name: spec.name)
+        counters[spec.ordinal] = made
+        return made
     }
 
     /// Counts the error replies (EXEC's elements are counted as their own
@@ -86,7 +90,7 @@ final class ServerStats: @unchecked Sendable {
         connectionsReceived.store(0, ordering: .relaxed)
         rejectedConnections.store(0, ordering: .relaxed)
         commandsProcessed = 0
-        commands = [:]
+        counters = []
         errors = [:]
         totalErrorReplies = 0
     }

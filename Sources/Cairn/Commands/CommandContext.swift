@@ -4,7 +4,9 @@
 /// The clock is read once per command (`now`), so every expiry decision and
 /// every relative TTL a command turns absolute agree with each other.
 struct CommandContext {
-    unowned let engine: Engine
+    /// The engine running the command, which outlives every context it
+    /// makes (a context lives for one command): no reference counting.
+    unowned(unsafe) let engine: Engine
     let keyspace: Keyspace
     let argv: [Bytes]
     /// The selected database (`SELECT` changes it for the session).

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// What kind of command a table entry is: the flags Redis's command table
 /// carries that the server, the log and `COMMAND` read.
 public struct CommandFlags: OptionSet, Sendable, Hashable {
@@ -73,7 +75,11 @@ public final class CommandSpec: Sendable {
     /// For `.movableKeys` commands: where `numkeys` sits; that many keys
     /// follow it (Redis's `keynum` key spec: ZUNION, ZUNIONSTORE, ZMPOP, ...).
     public let keyCountIndex: Int?
+    /// A small number unique to this entry (0, 1, 2, ... in creation
+    /// order): lets a caller keep per-command data in an array.
+    public let ordinal: Int
     let handler: CommandHandler
+    private static let ordinals = Atomic<Int>(0)
 
     init(_ name: String, arity: Int, flags: CommandFlags, keys: (first: Int, last: Int, step: Int) = (0, 0, 0),
          group: String, subcommands: [CommandSpec] = [], keyCountIndex: Int? = nil, handler: @escaping CommandHandler) {
@@ -87,6 +93,7 @@ public final class CommandSpec: Sendable {
         self.subcommands = subcommands
         self.keyCountIndex = keyCountIndex
         self.handler = handler
+        ordinal = CommandSpec.ordinals.wrappingAdd(1, ordering: .relaxed).oldValue
     }
 
     /// A table entry for a command the engine does not run: the server
