@@ -66,7 +66,7 @@ import Testing
     }
 
     @Test func quotingMatchesSdscatrepr() {
-        #expect(MonitorFeed.quoted(Array("plain".utf8)) == #""plain""#)
-        #expect(MonitorFeed.quoted([0, 7, 8, 9, 10, 13, 0x7F, 0xFF]) == #""\x00\a\b\t\n\r\x7f\xff""#)
+        #expect(sdsRepr(Array("plain".utf8)) == #""plain""#)
+        #expect(sdsRepr([0, 7, 8, 9, 10, 13, 0x7F, 0xFF]) == #""\x00\a\b\t\n\r\x7f\xff""#)
     }
 }

@@ -226,15 +226,21 @@ struct ByteTable<Value> {
             slot = (slot + 1) & Int(mask)
             if slot == bucket { break }
         }
-        // Redis's reverse-binary increment (dict.c, dictScan).
-        var next = cursor | ~mask
-        next = next.bitReversed
-        next &+= 1
-        return next.bitReversed
+        return cursor.nextScanCursor(mask: mask)
     }
 }
 
 extension UInt64 {
+    /// The SCAN cursor after this one for a table of `mask + 1` buckets:
+    /// Redis's reverse-binary increment (dict.c, dictScan), which visits
+    /// every bucket once even when the table grows or shrinks between calls.
+    func nextScanCursor(mask: UInt64) -> UInt64 {
+        var next = self | ~mask
+        next = next.bitReversed
+        next &+= 1
+        return next.bitReversed
+    }
+
     /// The bits of this value in reverse order.
     var bitReversed: UInt64 {
         var value = self

@@ -153,10 +153,6 @@ final class MemberIndex {
             slot = (slot + 1) & Int(mask)
             if slot == bucket { break }
         }
-        // Redis's reverse-binary increment (dict.c, dictScan).
-        var next = cursor | ~mask
-        next = next.bitReversed
-        next &+= 1
-        return next.bitReversed
+        return cursor.nextScanCursor(mask: mask)
     }
 }

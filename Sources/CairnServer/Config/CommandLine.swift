@@ -102,22 +102,6 @@ public enum ServerCommandLine {
     /// sdscatrepr: double-quoted, with C escapes and \xHH for other
     /// unprintable bytes, so sdssplitargs reads the argument back unchanged.
     static func quoted(_ argument: String) -> String {
-        var result = "\""
-        for byte in argument.utf8 {
-            switch byte {
-            case UInt8(ascii: "\\"): result += "\\\\"
-            case UInt8(ascii: "\""): result += "\\\""
-            case 0x0A: result += "\\n"
-            case 0x0D: result += "\\r"
-            case 0x09: result += "\\t"
-            case 0x07: result += "\\a"
-            case 0x08: result += "\\b"
-            case 0x20...0x7E: result += String(UnicodeScalar(byte))
-            default:
-                let hex = String(byte, radix: 16)
-                result += "\\x" + (hex.count == 1 ? "0" + hex : hex)
-            }
-        }
-        return result + "\""
+        sdsRepr(argument.utf8)
     }
 }
