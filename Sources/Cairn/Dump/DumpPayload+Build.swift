@@ -10,18 +10,20 @@ extension DumpPayload {
     /// RDB_TYPE_LIST_QUICKLIST_2: a node count, then per node a container
     /// (1 plain: one element as a string; 2 packed: a listpack). Empty
     /// listpacks are skipped, as Redis does; an empty list is an error.
-    static func quicklist(_ reader: inout RDBReader) throws(RDBFormatError) -> ListObject {
-        let nodeCount = try reader.count(minimumBytes: 2)
+    /// RDB_TYPE_LIST_QUICKLIST (`ziplistNodes`): no container, ziplist nodes.
+    static func quicklist(_ reader: inout RDBReader, ziplistNodes: Bool) throws(RDBFormatError) -> ListObject {
+        let nodeCount = try reader.count(minimumBytes: ziplistNodes ? 1 : 2)
         var elements: [ByteString] = []
         for _ in 0..<nodeCount {
-            let container = try reader.length()
+            let container = ziplistNodes ? 2 : try reader.length()
             guard container == 1 || container == 2 else { throw RDBFormatError(reason: "quicklist integrity check failed") }
             let data = try reader.string()
             guard !data.isEmpty else { throw RDBFormatError(reason: "empty quicklist node") }
             if container == 1 {
                 elements.append(ByteString(data))
             } else {
-                for element in try Listpack.elements(data[...]) { elements.append(ByteString(element)) }
+                let packed = ziplistNodes ? try Ziplist.elements(data[...]) : try Listpack.elements(data[...])
+                for element in packed { elements.append(ByteString(element)) }
             }
         }
         return try nonEmpty(ListObject(elements))

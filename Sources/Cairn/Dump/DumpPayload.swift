@@ -8,11 +8,19 @@
 /// lists as RDB_TYPE_LIST, intsets as RDB_TYPE_SET_INTSET, other sets as
 /// RDB_TYPE_SET, hashes as RDB_TYPE_HASH, sorted sets as RDB_TYPE_ZSET_2.
 /// No string is LZF-compressed (Redis reads raw strings as well).
+///
+/// Cairn reads every object type Redis 7.0 loads except modules, streams
+/// and Redis 2.4 zipmaps: the forms above, plus RDB_TYPE_ZSET (text
+/// scores), the listpack forms redis-server 7.0 itself writes (hash and
+/// sorted set listpacks, RDB_TYPE_LIST_QUICKLIST_2 with packed and plain
+/// nodes) and the ziplist forms of earlier versions; strings in any RDB
+/// string encoding (raw, INT8/16/32, LZF).
 enum DumpPayload {
     static let rdbVersion: UInt16 = 10
 
     enum RDBType {
         static let string: UInt8 = 0, list: UInt8 = 1, set: UInt8 = 2, zset: UInt8 = 3, hash: UInt8 = 4, zset2: UInt8 = 5
+        static let listZiplist: UInt8 = 10, zsetZiplist: UInt8 = 12, hashZiplist: UInt8 = 13, listQuicklist: UInt8 = 14
         static let setIntset: UInt8 = 11, hashListpack: UInt8 = 16, zsetListpack: UInt8 = 17, listQuicklist2: UInt8 = 18
     }
 
@@ -100,8 +108,10 @@ enum DumpPayload {
             var elements: [ByteString] = []
             for _ in 0..<count { elements.append(ByteString(try reader.string())) }
             value = .list(try nonEmpty(ListObject(elements)))
-        case RDBType.listQuicklist2:
-            value = .list(try quicklist(&reader))
+        case RDBType.listQuicklist2, RDBType.listQuicklist:
+            value = .list(try quicklist(&reader, ziplistNodes: type == RDBType.listQuicklist))
+        case RDBType.listZiplist:
+            value = .list(try nonEmpty(ListObject(try Ziplist.elements(try reader.string()[...]).map { ByteString($0) })))
         case RDBType.set:
             let count = try reader.count(minimumBytes: 1)
             var members: [ByteString] = []
@@ -115,8 +125,9 @@ enum DumpPayload {
             var pairs: [[UInt8]] = []
             for _ in 0..<(2 * count) { pairs.append(try reader.string()) }
             value = .hash(try hash(pairs, limits: limits))
-        case RDBType.hashListpack:
-            let elements = try Listpack.elements(try reader.string()[...])
+        case RDBType.hashListpack, RDBType.hashZiplist:
+            let blob = try reader.string()[...]
+            let elements = type == RDBType.hashZiplist ? try Ziplist.elements(blob) : try Listpack.elements(blob)
             guard elements.count % 2 == 0 else { throw RDBFormatError(reason: "odd listpack hash") }
             value = .hash(try hash(elements, limits: limits))
         case RDBType.zset, RDBType.zset2:
@@ -128,8 +139,9 @@ enum DumpPayload {
                 elements.append((member, score))
             }
             value = .zset(try zset(elements, limits: limits))
-        case RDBType.zsetListpack:
-            let flat = try Listpack.elements(try reader.string()[...])
+        case RDBType.zsetListpack, RDBType.zsetZiplist:
+            let blob = try reader.string()[...]
+            let flat = type == RDBType.zsetZiplist ? try Ziplist.elements(blob) : try Listpack.elements(blob)
             guard flat.count % 2 == 0 else { throw RDBFormatError(reason: "odd listpack zset") }
             var elements: [(member: ByteString, score: Double)] = []
             for index in stride(from: 0, to: flat.count, by: 2) {
@@ -138,7 +150,7 @@ enum DumpPayload {
             }
             value = .zset(try zset(elements, limits: limits))
         default:
-            // Modules, streams, zipmaps and the pre-7.0 ziplist forms.
+            // Modules, streams and zipmaps (Redis 2.4 hashes).
             throw RDBFormatError(reason: "unsupported RDB type \(type)")
         }
         return value

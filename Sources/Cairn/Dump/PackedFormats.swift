@@ -111,3 +111,91 @@ enum IntSetBlob {
         return values
     }
 }
+
+enum Ziplist {
+    /// The elements of a ziplist (src/ziplist.c, the packed form before
+    /// Redis 7.0, still loaded from RDB_TYPE_LIST_ZIPLIST, _ZSET_ZIPLIST,
+    /// _HASH_ZIPLIST and _LIST_QUICKLIST), integers as their decimal text.
+    ///
+    /// Layout: total bytes (u32 LE), offset of the last entry (u32 LE),
+    /// count (u16 LE, 65535 = unknown), entries, 0xFF. An entry is the
+    /// previous entry's size (1 byte, or 0xFE and u32 LE), an encoding
+    /// (strings: 6-bit, 14-bit big-endian, or 0x80 and a 32-bit big-endian
+    /// length; integers: 0xC0 int16, 0xD0 int32, 0xE0 int64, 0xF0 int24,
+    /// 0xFE int8, 0xF1-0xFD the values 0-12 in place) and the data.
+    /// Checked as `ziplistValidateIntegrity` with deep validation.
+    static func elements(_ blob: ArraySlice<UInt8>) throws(RDBFormatError) -> [[UInt8]] {
+        let bad = RDBFormatError(reason: "ziplist integrity check failed")
+        let start = blob.startIndex
+        guard blob.count >= 11, blob.last == 0xFF else { throw bad }
+        func littleEndian(_ at: Int, _ count: Int) -> UInt64 {
+            var value: UInt64 = 0
+            for shift in 0..<count { value |= UInt64(blob[at + shift]) << (8 * shift) }
+            return value
+        }
+        guard littleEndian(start, 4) == UInt64(blob.count) else { throw bad }
+        let tail = Int(littleEndian(start + 4, 4))
+        let declaredCount = Int(littleEndian(start + 8, 2))
+        let end = blob.endIndex - 1
+        var index = start + 10
+        var previousSize = 0, lastEntry: Int?
+        var result: [[UInt8]] = []
+        while index < end {
+            let entryStart = index
+            var previous = Int(blob[index])
+            index += 1
+            if previous == 0xFE {
+                guard index + 4 <= end else { throw bad }
+                previous = Int(littleEndian(index, 4))
+                index += 4
+            }
+            guard previous == previousSize, index < end else { throw bad }
+            let encoding = blob[index]
+            index += 1
+            var dataCount = 0
+            var integer: Int64?
+            switch encoding >> 6 {
+            case 0: dataCount = Int(encoding & 0x3F)
+            case 1:
+                guard index < end else { throw bad }
+                dataCount = Int(encoding & 0x3F) << 8 | Int(blob[index])
+                index += 1
+            case 2:
+                guard encoding == 0x80, index + 4 <= end else { throw bad }
+                for byte in blob[index..<(index + 4)] { dataCount = dataCount << 8 | Int(byte) }
+                index += 4
+            default:
+                let width: Int
+                switch encoding {
+                case 0xC0: width = 2
+                case 0xD0: width = 4
+                case 0xE0: width = 8
+                case 0xF0: width = 3
+                case 0xFE: width = 1
+                case 0xF1...0xFD:
+                    width = 0
+                    integer = Int64(encoding & 0x0F) - 1
+                default: throw bad
+                }
+                if width > 0 {
+                    guard index + width <= end else { throw bad }
+                    let shift = UInt64(64 - 8 * width)
+                    integer = Int64(bitPattern: littleEndian(index, width) << shift) >> Int64(shift)
+                    index += width
+                }
+            }
+            if let integer {
+                result.append(decimalBytes(integer))
+            } else {
+                guard dataCount <= end - index else { throw bad }
+                result.append(Array(blob[index..<(index + dataCount)]))
+                index += dataCount
+            }
+            previousSize = index - entryStart
+            lastEntry = entryStart - start
+        }
+        guard index == end, tail <= blob.count - 1, lastEntry == nil || lastEntry == tail else { throw bad }
+        guard declaredCount == 0xFFFF || declaredCount == result.count else { throw bad }
+        return result
+    }
+}
