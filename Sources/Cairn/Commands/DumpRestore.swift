@@ -7,6 +7,11 @@
 /// `ABSTTL` when there is one (or `DEL key` when a past TTL only removes a
 /// replaced key): the payload decodes the same way on replay, and the
 /// absolute time makes it independent of when it is replayed.
+///
+/// The `sanitize-dump-payload` setting changes nothing: Cairn always checks
+/// deeply. IDLETIME and FREQ are parsed and checked as Redis does, then
+/// dropped: Cairn keeps no LRU clock or LFU counter per key (OBJECT IDLETIME
+/// answers 0), so they have nothing to set and are left out of the effect.
 enum DumpRestoreCommands {
     static let specs: [CommandSpec] = [
         CommandSpec("dump", arity: 2, flags: [.readonly], keys: (1, 1, 1), group: "keyspace") { context throws(CommandError) in

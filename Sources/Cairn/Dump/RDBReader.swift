@@ -94,8 +94,9 @@ struct RDBReader {
         case 3:
             let compressedCount = try length()
             let count = try length()
-            // A back reference of 3 input bytes inflates to at most 264 output bytes.
-            guard compressedCount <= remaining, count <= compressedCount * 88 else {
+            // A back reference of 3 input bytes inflates to at most 264 output
+            // bytes; no string is longer than proto-max-bulk-len (512 MB).
+            guard compressedCount <= remaining, count <= compressedCount * 88, count <= 512 << 20 else {
                 throw RDBFormatError(reason: "bad LZF lengths")
             }
             guard let inflated = LZF.decompress(try take(compressedCount), expectedCount: count) else {
