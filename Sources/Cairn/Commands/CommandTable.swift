@@ -132,7 +132,7 @@ public enum CommandTable {
     /// Every command, one family file each.
     public static let all: [CommandSpec] =
         StringCommands.specs + BitCommands.specs + HashCommands.specs + ListCommands.specs + SetCommands.specs + SortedSetCommands.specs + SortCommands.specs + KeyCommands.specs + DatabaseCommands.specs
-        + BlockingCommands.specs + FunctionCommands.specs + MemoryCommands.specs
+        + BlockingCommands.specs + FunctionCommands.specs + MemoryCommands.specs + DumpRestoreCommands.specs
 
     private static let byName = CommandNameIndex(all.map { (name: $0.name, value: $0) })
 

@@ -116,6 +116,8 @@ extension CommandDocs {
     CommandDocs("del", summary: "Delete a key", since: "1.0.0", group: "generic", complexity: "O(N) where N is the number of keys that will be removed. When a key to remove holds a value other than a string, the individual complexity for this key is O(M) where M is the number of elements in the list, set, sorted set or hash. Removing a single key that holds a string value is O(1).", aclCategories: ["keyspace"], tips: ["request_policy:multi_shard", "response_policy:agg_sum"], keySpecs: [KeySpec(["RM", "delete"], .index(1), .range(-1, 1, 0))], arguments: [
         Arg("key", "key", keySpec: 0, flags: ["multiple"])]),
     CommandDocs("discard", summary: "Discard all commands issued after MULTI", since: "2.0.0", group: "transactions", complexity: "O(N), when N is the number of queued commands", aclCategories: ["transaction"]),
+    CommandDocs("dump", summary: "Return a serialized version of the value stored at the specified key.", since: "2.6.0", group: "generic", complexity: "O(1) to access the key and additional O(N*M) to serialize it, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1).", aclCategories: ["keyspace"], tips: ["nondeterministic_output"], keySpecs: [KeySpec(["RO", "access"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0)]),
     CommandDocs("echo", summary: "Echo the given string", since: "1.0.0", group: "connection", complexity: "O(1)", aclCategories: ["connection"], arguments: [
         Arg("message", "string")]),
     CommandDocs("exec", summary: "Execute all commands issued after MULTI", since: "1.2.0", group: "transactions", complexity: "Depends on commands in the transaction", aclCategories: ["transaction"]),
@@ -351,6 +353,14 @@ extension CommandDocs {
         Arg("key", "key", keySpec: 0),
         Arg("newkey", "key", keySpec: 1)]),
     CommandDocs("reset", summary: "Reset the connection", since: "6.2.0", group: "connection", complexity: "O(1)", aclCategories: ["connection"]),
+    CommandDocs("restore", summary: "Create a key using the provided serialized value, previously obtained using DUMP.", since: "2.6.0", group: "generic", complexity: "O(1) to create the new key and additional O(N*M) to reconstruct the serialized value, where N is the number of Redis objects composing the value and M their average size. For small string values the time complexity is thus O(1)+O(1*M) where M is small, so simply O(1). However for sorted set values the complexity is O(N*M*log(N)) because inserting values into sorted sets is O(log(N)).", history: [("3.0.0", "Added the `REPLACE` modifier."), ("5.0.0", "Added the `ABSTTL` modifier."), ("5.0.0", "Added the `IDLETIME` and `FREQ` options.")], aclCategories: ["keyspace", "dangerous"], keySpecs: [KeySpec(["OW", "update"], .index(1), .range(0, 1, 0))], arguments: [
+        Arg("key", "key", keySpec: 0),
+        Arg("ttl", "integer"),
+        Arg("serialized-value", "string"),
+        Arg("replace", "pure-token", token: "REPLACE", since: "3.0.0", flags: ["optional"]),
+        Arg("absttl", "pure-token", token: "ABSTTL", since: "5.0.0", flags: ["optional"]),
+        Arg("seconds", "integer", token: "IDLETIME", since: "5.0.0", flags: ["optional"]),
+        Arg("frequency", "integer", token: "FREQ", since: "5.0.0", flags: ["optional"])]),
     CommandDocs("rpop", summary: "Remove and get the last elements in a list", since: "1.0.0", group: "list", complexity: "O(N) where N is the number of elements returned", history: [("6.2.0", "Added the `count` argument.")], aclCategories: ["list"], keySpecs: [KeySpec(["RW", "access", "delete"], .index(1), .range(0, 1, 0))], arguments: [
         Arg("key", "key", keySpec: 0),
         Arg("count", "integer", since: "6.2.0", flags: ["optional"])]),
