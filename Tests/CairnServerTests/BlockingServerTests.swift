@@ -271,4 +271,24 @@ import CairnTestSupport
         #expect(other.request("MOVE", "gone", "3") == ":1\r\n")
         #expect(blocked.reply() == "*-1\r\n")
     }
+
+    /// RESTORE into a waited-for key serves the blocked client.
+    @Test func restoreServesWaiters() throws {
+        let server = try TestServer()
+        defer { server.stop() }
+        let blocked = try server.client()
+        let other = try server.client()
+        _ = other.request("RPUSH", "source", "r1", "r2")
+        other.send(TestClient.encode(["DUMP", "source"]))
+        // The payload as raw bytes: `$<n>\r\n<payload>\r\n`.
+        let payload = Array(other.replyBytes().drop { $0 != UInt8(ascii: "\n") }.dropFirst().dropLast(2))
+        blocked.send(TestClient.encode(["BLPOP", "restored", "0"]))
+        waitBlocked(other, 1)
+        let request = Array("*4\r\n$7\r\nRESTORE\r\n$8\r\nrestored\r\n$1\r\n0\r\n$\(payload.count)\r\n".utf8)
+            + payload + Array("\r\n".utf8)
+        other.send(request)
+        #expect(other.reply() == "+OK\r\n")
+        #expect(blocked.reply() == "*2\r\n$8\r\nrestored\r\n$2\r\nr1\r\n")
+        #expect(other.request("LRANGE", "restored", "0", "-1") == "*1\r\n$2\r\nr2\r\n")
+    }
 }

@@ -97,17 +97,22 @@ final class TestClient {
 
     /// The next reply's raw bytes as text ("" when the connection closed).
     func reply() -> String {
+        String(decoding: replyBytes(), as: UTF8.self)
+    }
+
+    /// The next reply's raw bytes (binary-safe: DUMP payloads).
+    func replyBytes() -> [UInt8] {
         var end = 0
         while true {
             if let length = TestClient.replyLength(buffer, from: 0) {
                 end = length
                 break
             }
-            guard fill() else { return "" }
+            guard fill() else { return [] }
         }
-        let text = String(decoding: buffer[..<end], as: UTF8.self)
+        let bytes = Array(buffer[..<end])
         buffer.removeFirst(end)
-        return text
+        return bytes
     }
 
     /// Whether the server closed the connection (after reading what is left).
