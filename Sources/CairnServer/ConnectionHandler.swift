@@ -37,6 +37,14 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
     private var subscribed = false
     private var output = CircularBuffer<Pending>()
+    /// Bytes of replies and messages in `output` that wait for an earlier
+    /// batch (counted with what NIO has not sent yet against the limits).
+    private var heldBytes = 0
+    /// `client-output-buffer-limit` for normal and pub/sub clients, read
+    /// from the configuration at connect and every second after.
+    private var outputLimits: (normal: ServerConfiguration.OutputBufferLimit, pubsub: ServerConfiguration.OutputBufferLimit)
+    /// Since when the pending output has been above the soft limit.
+    private var overSoftLimitSince: ContinuousClock.Instant?
     private var nextBatchID: UInt64 = 0
     private var idleCheck: RepeatedTask?
 
@@ -44,6 +52,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         self.server = server
         let config = server.config
         authenticated = config.requirePassword == nil
+        outputLimits = (config.outputBufferLimit("normal"), config.outputBufferLimit("pubsub"))
         parser = RESPRequestParser(limits: RESPLimits(
             maxBulkLength: config.protoMaxBulkLengthBytes, authenticated: authenticated))
     }
@@ -106,8 +115,11 @@ final class ConnectionHandler: ChannelInboundHandler {
     /// client, unless it waits for replies (a batch in flight is not idle)
     /// or is subscribed to a channel or pattern, or monitors.
     private func closeIfIdle() {
+        let config = server.config
+        outputLimits = (config.outputBufferLimit("normal"), config.outputBufferLimit("pubsub"))
+        enforceOutputLimit()
         guard let client, let context = channelContext, !closing, output.isEmpty, !subscribed else { return }
-        let timeout = server.config.timeoutSeconds
+        let timeout = config.timeoutSeconds
         if timeout > 0 && client.idleSeconds > Int64(timeout) {
             closing = true
             context.close(promise: nil)
@@ -176,6 +188,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             writer.protocolError(failure)
             closing = true
             output.append(Pending(id: nextID(), bytes: writer.buffer, close: true))
+            heldBytes += writer.buffer.count
             writeReady()
         }
     }
@@ -202,6 +215,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         guard channelContext != nil else { return }
         if let index = output.firstIndex(where: { $0.id == id && !$0.isPush }) {
             output[index].bytes = bytes
+            heldBytes += bytes.count
             output[index].close = result.close
         }
         subscribed = result.subscribed
@@ -224,7 +238,9 @@ final class ConnectionHandler: ChannelInboundHandler {
         guard channelContext != nil, !closing else { return }
         let index = output.firstIndex(where: { $0.id > batch }) ?? output.endIndex
         output.insert(Pending(id: batch, bytes: bytes, isPush: true), at: index)
+        heldBytes += bytes.count
         writeReady()
+        enforceOutputLimit()
     }
 
     private func writeReady() {
@@ -232,6 +248,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         var wrote = false
         while let head = output.first, let bytes = head.bytes {
             output.removeFirst()
+            heldBytes -= bytes.count
             if !bytes.isEmpty {
                 context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
                 wrote = true
@@ -249,6 +266,33 @@ final class ConnectionHandler: ChannelInboundHandler {
             client?.touch()
             context.flush()
         }
+    }
+
+    /// checkClientOutputBufferLimits: a client whose pending output (what
+    /// NIO has not sent yet, plus what waits in `output`) passes its class's
+    /// hard limit, or stays above the soft limit for longer than its
+    /// seconds, is closed at once (a subscriber that does not read must not
+    /// make the server hold every message for it). Checked when a pub/sub
+    /// message arrives and every second.
+    private func enforceOutputLimit() {
+        guard let context = channelContext, !closing else { return }
+        let limit = subscribed ? outputLimits.pubsub : outputLimits.normal
+        guard !limit.isUnlimited else { return }
+        let unsent = (try? context.channel.syncOptions?.getOption(.bufferedWritableBytes)) ?? 0
+        let pending = unsent + heldBytes
+        let overHard = limit.hardBytes > 0 && pending >= limit.hardBytes
+        var overSoft = false
+        if limit.softBytes > 0 && pending >= limit.softBytes {
+            let since = overSoftLimitSince ?? .now
+            overSoftLimitSince = since
+            overSoft = since.duration(to: .now) > .seconds(limit.softSeconds)
+        } else {
+            overSoftLimitSince = nil
+        }
+        guard overHard || overSoft else { return }
+        server.logger.warning("Client \(client?.remoteAddress ?? "?") closed for overcoming of output buffer limits.")
+        closing = true
+        context.close(promise: nil)
     }
 
     /// networking.c clientAcceptHandler's protected-mode refusal, verbatim.

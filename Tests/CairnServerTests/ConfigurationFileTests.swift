@@ -70,8 +70,7 @@ import Testing
             client-output-buffer-limit pubsub 32mb 8mb 60
             """)
         #expect(ignored == ["daemonize", "appendonly",
-                            "maxmemory", "databases", "list-max-ziplist-entries", "replicaof",
-                            "client-output-buffer-limit"])
+                            "maxmemory", "databases", "list-max-ziplist-entries", "replicaof"])
         #expect(config.value(of: "appendonly") == "no")
         #expect(config.value(of: "maxmemory") == "104857600")
     }

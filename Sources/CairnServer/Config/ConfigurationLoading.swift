@@ -134,7 +134,8 @@ extension ServerConfiguration {
         }
 
         private mutating func store(_ directive: Directive, _ arguments: [String], name: String) throws(DirectiveValues.Invalid) {
-            var rendered = try DirectiveValues.render(directive, arguments)
+            var rendered = DirectiveValues.merge(directive, current: configuration.value(of: directive.name),
+                                                 rendered: try DirectiveValues.render(directive, arguments))
             if directive.name == "save" {
                 let previous = configuration.value(of: "save") ?? ""
                 if saveLoaded && !previous.isEmpty && !rendered.isEmpty { rendered = previous + " " + rendered }

@@ -63,7 +63,7 @@ enum DirectiveTable {
         "protected-mode", "loglevel", "logfile", "auto-aof-rewrite-percentage",
         "auto-aof-rewrite-min-size", "save", "proto-max-bulk-len", "enable-debug-command",
         "hash-max-listpack-entries", "hash-max-listpack-value", "set-max-intset-entries",
-        "zset-max-listpack-entries", "zset-max-listpack-value",
+        "zset-max-listpack-entries", "zset-max-listpack-value", "client-output-buffer-limit",
     ]
 
     /// Lower-cased name or alias -> directive (config.c registers aliases as

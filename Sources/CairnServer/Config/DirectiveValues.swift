@@ -155,6 +155,8 @@ enum DirectiveValues {
             // A replica that silently ran as a primary would take writes its
             // operator expects it to refuse: refuse to start instead.
             throw Invalid(reason: "replication is not supported by Cairn (use 'replicaof no one' or remove the line)")
+        case "client-output-buffer-limit":
+            return try renderOutputBufferLimits(arguments)
         case "notify-keyspace-events":
             guard arguments.count == 1,
                   arguments[0].allSatisfy({ "Ag$lshzxeKEtmdn".contains($0) }) else {
@@ -162,8 +164,7 @@ enum DirectiveValues {
             }
             return canonicalKeyspaceEvents(arguments[0])
         default:
-            // client-output-buffer-limit, oom-score-adj-values,
-            // latency-tracking-info-percentiles: Cairn does not use them and
+            // oom-score-adj-values, latency-tracking-info-percentiles: Cairn does not use them and
             // keeps what was written.
             return arguments.joined(separator: " ")
         }
@@ -183,6 +184,43 @@ enum DirectiveValues {
 
     /// setConfigSaveOption: pairs of "seconds changes", seconds >= 1 and
     /// changes >= 0; a single "" clears the schedule.
+    /// updateClientOutputBufferLimit: groups of `<class> <hard> <soft>
+    /// <soft_seconds>`, all checked before any is taken; rendered in bytes
+    /// (the classes given only: `merge` folds them into the current value).
+    private static func renderOutputBufferLimits(_ arguments: [String]) throws(Invalid) -> String {
+        guard arguments.count % 4 == 0 else { throw Invalid(reason: "Wrong number of arguments in buffer limit configuration.") }
+        var groups: [String] = []
+        for start in stride(from: 0, to: arguments.count, by: 4) {
+            var name = arguments[start].lowercased()
+            if name == "replica" { name = "slave" }
+            guard ["normal", "slave", "pubsub"].contains(name) else {
+                throw Invalid(reason: "Invalid client class specified in buffer limit configuration.")
+            }
+            guard let hard = memoryValue(Array(arguments[start + 1].utf8)),
+                  let soft = memoryValue(Array(arguments[start + 2].utf8)),
+                  let seconds = Int64(arguments[start + 3]), seconds >= 0 else {
+                throw Invalid(reason: "Error in hard, soft or soft_seconds setting in buffer limit configuration.")
+            }
+            groups.append("\(name) \(UInt64(bitPattern: hard)) \(UInt64(bitPattern: soft)) \(seconds)")
+        }
+        return groups.joined(separator: " ")
+    }
+
+    /// The value to store when `rendered` is set over `current`: the given
+    /// classes of client-output-buffer-limit replace theirs and the rest stay
+    /// (CONFIG GET shows all three, in Redis's order); anything else as rendered.
+    static func merge(_ directive: Directive, current: String?, rendered: String) -> String {
+        guard directive.name == "client-output-buffer-limit" else { return rendered }
+        var classes: [String: String] = [:]
+        for text in [current ?? "", rendered] {
+            let words = text.split(separator: " ").map(String.init)
+            for start in stride(from: 0, to: words.count - 3, by: 4) {
+                classes[words[start]] = words[start ... start + 3].joined(separator: " ")
+            }
+        }
+        return ["normal", "slave", "pubsub"].compactMap { classes[$0] }.joined(separator: " ")
+    }
+
     private static func renderSave(_ arguments: [String]) throws(Invalid) -> String {
         let pairs = arguments == [""] ? [] : arguments
         guard pairs.count % 2 == 0 else { throw Invalid(reason: "Invalid save parameters") }

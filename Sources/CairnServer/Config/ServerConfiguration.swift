@@ -75,6 +75,26 @@ public struct ServerConfiguration: Sendable {
         }
     }
     public var protoMaxBulkLengthBytes: Int { integer("proto-max-bulk-len") }
+
+    /// One client class's `client-output-buffer-limit`: close a client whose
+    /// pending output passes `hardBytes`, or stays above `softBytes` for
+    /// more than `softSeconds` (0 bytes: no such limit).
+    public struct OutputBufferLimit: Sendable, Equatable {
+        public var hardBytes: Int
+        public var softBytes: Int
+        public var softSeconds: Int
+        public var isUnlimited: Bool { hardBytes == 0 && softBytes == 0 }
+    }
+
+    /// The limit of a class (`normal`, `pubsub`; `slave` is unused by Cairn).
+    public func outputBufferLimit(_ name: String) -> OutputBufferLimit {
+        let words = words("client-output-buffer-limit")
+        for start in stride(from: 0, to: words.count - 3, by: 4) where words[start] == name {
+            return OutputBufferLimit(hardBytes: Int(words[start + 1]) ?? 0, softBytes: Int(words[start + 2]) ?? 0,
+                                     softSeconds: Int(words[start + 3]) ?? 0)
+        }
+        return OutputBufferLimit(hardBytes: 0, softBytes: 0, softSeconds: 0)
+    }
     /// The compact-encoding thresholds (`hash-max-listpack-*`,
     /// `set-max-intset-entries`, `zset-max-listpack-*`), as the engine takes them.
     public var encodingLimits: EncodingLimits {
@@ -162,7 +182,8 @@ public struct ServerConfiguration: Sendable {
                 ? (value.isEmpty ? [] : value.split(separator: " ", omittingEmptySubsequences: false).map(String.init))
                 : [value]
             do {
-                updated[directive.name] = try DirectiveValues.render(directive, arguments)
+                updated[directive.name] = DirectiveValues.merge(
+                    directive, current: updated[directive.name], rendered: try DirectiveValues.render(directive, arguments))
             } catch {
                 throw .setFailed(argument: spelling, reason: error.reason)
             }
