@@ -86,11 +86,9 @@ enum DumpPayload {
     static func verify(_ payload: [UInt8]) -> Bool {
         guard payload.count >= 10 else { return false }
         let footer = payload.count - 10
-        let version = UInt16(payload[footer]) | UInt16(payload[footer + 1]) << 8
-        guard version <= rdbVersion else { return false }
-        var stored: UInt64 = 0
-        for index in 0..<8 { stored |= UInt64(payload[footer + 2 + index]) << (8 * index) }
-        return CRC64.checksum(payload[0..<(payload.count - 8)]) == stored
+        let version = payload.littleEndianValue(at: footer, count: 2)
+        guard version <= UInt64(rdbVersion) else { return false }
+        return CRC64.checksum(payload[0..<(payload.count - 8)]) == payload.littleEndianValue(at: footer + 2, count: 8)
     }
 
     /// The value a verified payload holds (`rdbLoadObjectType` +

@@ -13,13 +13,8 @@ enum Listpack {
         let bad = RDBFormatError(reason: "listpack integrity check failed")
         let start = blob.startIndex
         guard blob.count >= 7, blob.last == 0xFF else { throw bad }
-        func littleEndian(_ at: Int, _ count: Int) -> UInt64 {
-            var value: UInt64 = 0
-            for shift in 0..<count { value |= UInt64(blob[at + shift]) << (8 * shift) }
-            return value
-        }
-        guard littleEndian(start, 4) == UInt64(blob.count) else { throw bad }
-        let declaredCount = Int(littleEndian(start + 4, 2))
+        guard blob.littleEndianValue(at: start, count: 4) == UInt64(blob.count) else { throw bad }
+        let declaredCount = Int(blob.littleEndianValue(at: start + 4, count: 2))
         let end = blob.endIndex - 1  // the terminator
         var index = start + 6
         var result: [[UInt8]] = []
@@ -42,13 +37,11 @@ enum Listpack {
             case 0xF0:
                 header = 5
                 guard index + 4 < end else { throw bad }
-                dataCount = Int(littleEndian(index + 1, 4))
+                dataCount = Int(blob.littleEndianValue(at: index + 1, count: 4))
             case 0xF1, 0xF2, 0xF3, 0xF4:
                 let width = [2, 3, 4, 8][Int(encoding - 0xF1)]
                 guard index + width < end else { throw bad }
-                let raw = littleEndian(index + 1, width)
-                let shift = UInt64(64 - 8 * width)
-                integer = Int64(bitPattern: raw << shift) >> Int64(shift)  // sign-extend
+                integer = Int64(signExtending: blob.littleEndianValue(at: index + 1, count: width), bytes: width)
                 header = 1 + width
             default: throw bad
             }
@@ -90,21 +83,14 @@ enum IntSetBlob {
         let bad = RDBFormatError(reason: "intset integrity check failed")
         guard blob.count >= 8 else { throw bad }
         let start = blob.startIndex
-        func littleEndian(_ at: Int, _ count: Int) -> UInt64 {
-            var value: UInt64 = 0
-            for shift in 0..<count { value |= UInt64(blob[at + shift]) << (8 * shift) }
-            return value
-        }
-        let width = Int(littleEndian(start, 4))
+        let width = Int(blob.littleEndianValue(at: start, count: 4))
         guard width == 2 || width == 4 || width == 8 else { throw bad }
-        let count = Int(littleEndian(start + 4, 4))
+        let count = Int(blob.littleEndianValue(at: start + 4, count: 4))
         guard count > 0, count == (blob.count - 8) / width, (blob.count - 8) % width == 0 else { throw bad }
         var values: [Int64] = []
         values.reserveCapacity(count)
-        let shift = UInt64(64 - 8 * width)
         for index in 0..<count {
-            let raw = littleEndian(start + 8 + index * width, width)
-            let value = Int64(bitPattern: raw << shift) >> Int64(shift)
+            let value = Int64(signExtending: blob.littleEndianValue(at: start + 8 + index * width, count: width), bytes: width)
             if let last = values.last, last >= value { throw bad }
             values.append(value)
         }
@@ -128,14 +114,9 @@ enum Ziplist {
         let bad = RDBFormatError(reason: "ziplist integrity check failed")
         let start = blob.startIndex
         guard blob.count >= 11, blob.last == 0xFF else { throw bad }
-        func littleEndian(_ at: Int, _ count: Int) -> UInt64 {
-            var value: UInt64 = 0
-            for shift in 0..<count { value |= UInt64(blob[at + shift]) << (8 * shift) }
-            return value
-        }
-        guard littleEndian(start, 4) == UInt64(blob.count) else { throw bad }
-        let tail = Int(littleEndian(start + 4, 4))
-        let declaredCount = Int(littleEndian(start + 8, 2))
+        guard blob.littleEndianValue(at: start, count: 4) == UInt64(blob.count) else { throw bad }
+        let tail = Int(blob.littleEndianValue(at: start + 4, count: 4))
+        let declaredCount = Int(blob.littleEndianValue(at: start + 8, count: 2))
         let end = blob.endIndex - 1
         var index = start + 10
         var previousSize = 0, lastEntry: Int?
@@ -146,7 +127,7 @@ enum Ziplist {
             index += 1
             if previous == 0xFE {
                 guard index + 4 <= end else { throw bad }
-                previous = Int(littleEndian(index, 4))
+                previous = Int(blob.littleEndianValue(at: index, count: 4))
                 index += 4
             }
             guard previous == previousSize, index < end else { throw bad }
@@ -179,8 +160,7 @@ enum Ziplist {
                 }
                 if width > 0 {
                     guard index + width <= end else { throw bad }
-                    let shift = UInt64(64 - 8 * width)
-                    integer = Int64(bitPattern: littleEndian(index, width) << shift) >> Int64(shift)
+                    integer = Int64(signExtending: blob.littleEndianValue(at: index, count: width), bytes: width)
                     index += width
                 }
             }

@@ -38,9 +38,8 @@ struct RDBReader {
 
     /// `count` bytes as an unsigned integer, least significant first.
     mutating func littleEndian(_ count: Int) throws(RDBFormatError) -> UInt64 {
-        var value: UInt64 = 0
-        for (shift, byte) in try take(count).enumerated() { value |= UInt64(byte) << (8 * shift) }
-        return value
+        let field = try take(count)
+        return field.littleEndianValue(at: field.startIndex, count: count)
     }
 
     /// `rdbLoadLenByRef`: either a length, or (top bits 11) a special

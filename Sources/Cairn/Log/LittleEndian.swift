@@ -21,3 +21,22 @@ extension UnsafeRawBufferPointer {
         T(littleEndian: loadUnaligned(fromByteOffset: offset, as: T.self))
     }
 }
+
+extension Collection where Element == UInt8, Index == Int {
+    /// The unsigned integer in the `count` bytes (at most 8) at `index`,
+    /// least significant first; the caller has checked the bounds. For
+    /// variable-width fields (RDB, listpack, ziplist and intset integers).
+    func littleEndianValue(at index: Int, count: Int) -> UInt64 {
+        var value: UInt64 = 0
+        for shift in 0..<count { value |= UInt64(self[index + shift]) << (8 * shift) }
+        return value
+    }
+}
+
+extension Int64 {
+    /// The two's-complement integer whose low `bytes` bytes are `raw`.
+    init(signExtending raw: UInt64, bytes: Int) {
+        let shift = UInt64(64 - 8 * bytes)
+        self = Int64(bitPattern: raw << shift) >> Int64(shift)
+    }
+}
