@@ -11,22 +11,13 @@ import CairnTestSupport
         client.send(TestClient.encode(arguments))
     }
 
-    /// Polls INFO clients until `count` clients are blocked (5 s at most).
-    private func waitBlocked(_ observer: TestClient, _ count: Int) {
-        for _ in 0..<500 {
-            if observer.request("INFO", "clients").contains("blocked_clients:\(count)\r\n") { return }
-            usleep(10_000)
-        }
-        Issue.record("never saw \(count) blocked clients")
-    }
-
     @Test func blpopIsServedByALaterPush() throws {
         let server = try TestServer()
         defer { server.stop() }
         let blocked = try server.client()
         let other = try server.client()
         send(blocked, "BLPOP", "none", "q", "0")
-        waitBlocked(other, 1)
+        other.waitForBlockedClients(1)
         #expect(other.request("CLIENT", "LIST").contains("flags=b db=0"))
         #expect(other.request("RPUSH", "q", "a", "b") == ":2\r\n")
         #expect(blocked.reply() == "*2\r\n$1\r\nq\r\n$1\r\na\r\n")
@@ -55,9 +46,9 @@ import CairnTestSupport
         let second = try server.client()
         let pusher = try server.client()
         send(first, "BRPOP", "q", "0")
-        waitBlocked(pusher, 1)
+        pusher.waitForBlockedClients(1)
         send(second, "BRPOP", "q", "0")
-        waitBlocked(pusher, 2)
+        pusher.waitForBlockedClients(2)
         #expect(pusher.request("LPUSH", "q", "x", "y") == ":2\r\n")
         #expect(first.reply() == "*2\r\n$1\r\nq\r\n$1\r\nx\r\n")
         #expect(second.reply() == "*2\r\n$1\r\nq\r\n$1\r\ny\r\n")
@@ -71,9 +62,9 @@ import CairnTestSupport
         let popper = try server.client()
         let pusher = try server.client()
         send(mover, "BLMOVE", "src", "dst", "LEFT", "RIGHT", "0")
-        waitBlocked(pusher, 1)
+        pusher.waitForBlockedClients(1)
         send(popper, "BLPOP", "dst", "0")
-        waitBlocked(pusher, 2)
+        pusher.waitForBlockedClients(2)
         #expect(pusher.request("RPUSH", "src", "v") == ":1\r\n")
         #expect(mover.reply() == "$1\r\nv\r\n")
         #expect(popper.reply() == "*2\r\n$3\r\ndst\r\n$1\r\nv\r\n")
@@ -86,7 +77,7 @@ import CairnTestSupport
         let blocked = try server.client()
         let other = try server.client()
         send(blocked, "BZPOPMIN", "z", "0")
-        waitBlocked(other, 1)
+        other.waitForBlockedClients(1)
         _ = other.request("SET", "z2", "not a zset")
         #expect(other.request("ZADD", "z", "2", "b", "1.5", "a") == ":2\r\n")
         #expect(blocked.reply() == "*3\r\n$1\r\nz\r\n$1\r\na\r\n$3\r\n1.5\r\n")
@@ -109,7 +100,7 @@ import CairnTestSupport
         let blocked = try server.client()
         let other = try server.client()
         blocked.send(TestClient.encode(["BLPOP", "q", "0"]) + TestClient.encode(["LLEN", "q"]))
-        waitBlocked(other, 1)
+        other.waitForBlockedClients(1)
         send(blocked, "PING")
         usleep(50_000)
         #expect(other.request("RPUSH", "q", "a", "b") == ":2\r\n")
@@ -129,7 +120,7 @@ import CairnTestSupport
             + TestClient.encode(["BLPOP", "q", "0"]) + TestClient.encode(["GET", "a"]))
         #expect(blocked.reply() == "+OK\r\n")
         #expect(blocked.reply() == ":1\r\n")
-        waitBlocked(other, 1)
+        other.waitForBlockedClients(1)
         #expect(other.request("RPUSH", "q", "x") == ":1\r\n")
         #expect(blocked.reply() == "*2\r\n$1\r\nq\r\n$1\r\nx\r\n")
         #expect(blocked.reply() == "$1\r\n1\r\n")
@@ -142,9 +133,9 @@ import CairnTestSupport
         do {
             let blocked = try server.client()
             send(blocked, "BLPOP", "q", "0")
-            waitBlocked(other, 1)
+            other.waitForBlockedClients(1)
         }
-        waitBlocked(other, 0)
+        other.waitForBlockedClients(0)
         #expect(other.request("RPUSH", "q", "a") == ":1\r\n")
         #expect(other.request("LRANGE", "q", "0", "-1") == "*1\r\n$1\r\na\r\n")
     }
@@ -157,11 +148,11 @@ import CairnTestSupport
         let id = blocked.request("CLIENT", "ID").dropFirst().dropLast()  // "\r\n" is one Character
         #expect(other.request("CLIENT", "UNBLOCK", String(id)) == ":0\r\n")
         send(blocked, "BLPOP", "q", "0")
-        waitBlocked(other, 1)
+        other.waitForBlockedClients(1)
         #expect(other.request("CLIENT", "UNBLOCK", String(id), "ERROR") == ":1\r\n")
         #expect(blocked.reply() == "-UNBLOCKED client unblocked via CLIENT UNBLOCK\r\n")
         send(blocked, "BZPOPMAX", "z", "0")
-        waitBlocked(other, 1)
+        other.waitForBlockedClients(1)
         #expect(other.request("CLIENT", "UNBLOCK", String(id), "TIMEOUT") == ":1\r\n")
         #expect(blocked.reply() == "*-1\r\n")
         #expect(other.request("CLIENT", "UNBLOCK", "x", "foo") == "-ERR CLIENT UNBLOCK reason should be TIMEOUT or ERROR\r\n")
@@ -176,11 +167,11 @@ import CairnTestSupport
             let blocked = try server.client()
             let other = try server.client()
             send(blocked, "BLMPOP", "0", "2", "a", "b", "RIGHT", "COUNT", "2")
-            waitBlocked(other, 1)
+            other.waitForBlockedClients(1)
             #expect(other.request("RPUSH", "b", "1", "2", "3") == ":3\r\n")
             #expect(blocked.reply() == "*2\r\n$1\r\nb\r\n*2\r\n$1\r\n3\r\n$1\r\n2\r\n")
             send(blocked, "BZPOPMIN", "z", "0")
-            waitBlocked(other, 1)
+            other.waitForBlockedClients(1)
             _ = other.request("ZADD", "z", "1", "m", "2", "n")
             #expect(blocked.reply() == "*3\r\n$1\r\nz\r\n$1\r\nm\r\n$1\r\n1\r\n")
         }
@@ -195,34 +186,26 @@ import CairnTestSupport
 /// Keys that become ready through a transaction or a rename wake their
 /// waiters once the whole command ran (handleClientsBlockedOnKeys after EXEC).
 @Suite(.serialized) struct BlockingWakeupTests {
-    private func waitBlocked(_ observer: TestClient, _ count: Int) {
-        for _ in 0..<500 {
-            if observer.request("INFO", "clients").contains("blocked_clients:\(count)\r\n") { return }
-            usleep(10_000)
-        }
-        Issue.record("never saw \(count) blocked clients")
-    }
-
     @Test func execAndRenameServeWaiters() throws {
         let server = try TestServer()
         defer { server.stop() }
         let blocked = try server.client()
         let other = try server.client()
         blocked.send(TestClient.encode(["BLPOP", "q", "0"]))
-        waitBlocked(other, 1)
+        other.waitForBlockedClients(1)
         _ = other.request("MULTI")
         _ = other.request("RPUSH", "q", "a", "b")
         _ = other.request("LPOP", "q")
         #expect(other.request("EXEC") == "*2\r\n:2\r\n$1\r\na\r\n")
         #expect(blocked.reply() == "*2\r\n$1\r\nq\r\n$1\r\nb\r\n")
         blocked.send(TestClient.encode(["BLPOP", "q", "0"]))
-        waitBlocked(other, 1)
+        other.waitForBlockedClients(1)
         _ = other.request("RPUSH", "tmp", "c")
         #expect(other.request("RENAME", "tmp", "q") == "+OK\r\n")
         #expect(blocked.reply() == "*2\r\n$1\r\nq\r\n$1\r\nc\r\n")
         // Another database's key of the same name wakes nobody.
         blocked.send(TestClient.encode(["BLPOP", "q", "0.2"]))
-        waitBlocked(other, 1)
+        other.waitForBlockedClients(1)
         _ = other.request("SELECT", "1")
         _ = other.request("RPUSH", "q", "d")
         #expect(blocked.reply() == "*-1\r\n")
@@ -238,14 +221,14 @@ import CairnTestSupport
         let other = try server.client()
         // MOVE from database 1 into the blocked client's database 0.
         blocked.send(TestClient.encode(["BLPOP", "q", "0"]))
-        waitBlocked(other, 1)
+        other.waitForBlockedClients(1)
         _ = other.request("SELECT", "1")
         _ = other.request("RPUSH", "q", "moved")
         #expect(other.request("MOVE", "q", "0") == ":1\r\n")
         #expect(blocked.reply() == "*2\r\n$1\r\nq\r\n$5\r\nmoved\r\n")
         // SWAPDB brings database 1's list into database 0.
         blocked.send(TestClient.encode(["BZPOPMIN", "z", "0"]))
-        waitBlocked(other, 1)
+        other.waitForBlockedClients(1)
         _ = other.request("ZADD", "z", "1", "swapped")
         #expect(other.request("SWAPDB", "0", "1") == "+OK\r\n")
         #expect(blocked.reply() == "*3\r\n$1\r\nz\r\n$7\r\nswapped\r\n$1\r\n1\r\n")
@@ -253,7 +236,7 @@ import CairnTestSupport
         // COPY into the waited-for key.
         _ = other.request("SELECT", "0")
         blocked.send(TestClient.encode(["BRPOP", "copy", "0"]))
-        waitBlocked(other, 1)
+        other.waitForBlockedClients(1)
         _ = other.request("RPUSH", "source", "x", "y")
         #expect(other.request("COPY", "source", "copy") == ":1\r\n")
         #expect(blocked.reply() == "*2\r\n$4\r\ncopy\r\n$1\r\ny\r\n")
@@ -261,11 +244,11 @@ import CairnTestSupport
         #expect(other.request("LRANGE", "source", "0", "-1") == "*2\r\n$1\r\nx\r\n$1\r\ny\r\n")
         // A MOVE away from the waited database wakes nobody.
         blocked.send(TestClient.encode(["BLPOP", "away", "0.2"]))
-        waitBlocked(other, 1)
+        other.waitForBlockedClients(1)
         _ = other.request("RPUSH", "away", "1")
         #expect(blocked.reply() == "*2\r\n$4\r\naway\r\n$1\r\n1\r\n")
         blocked.send(TestClient.encode(["BLPOP", "gone", "0.2"]))
-        waitBlocked(other, 1)
+        other.waitForBlockedClients(1)
         _ = other.request("SELECT", "2")
         _ = other.request("RPUSH", "gone", "1")
         #expect(other.request("MOVE", "gone", "3") == ":1\r\n")
@@ -283,7 +266,7 @@ import CairnTestSupport
         // The payload as raw bytes: `$<n>\r\n<payload>\r\n`.
         let payload = Array(other.replyBytes().drop { $0 != UInt8(ascii: "\n") }.dropFirst().dropLast(2))
         blocked.send(TestClient.encode(["BLPOP", "restored", "0"]))
-        waitBlocked(other, 1)
+        other.waitForBlockedClients(1)
         let request = Array("*4\r\n$7\r\nRESTORE\r\n$8\r\nrestored\r\n$1\r\n0\r\n$\(payload.count)\r\n".utf8)
             + payload + Array("\r\n".utf8)
         other.send(request)

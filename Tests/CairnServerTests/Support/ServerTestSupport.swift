@@ -1,6 +1,7 @@
 import Cairn
 import CairnServer
 import Logging
+import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -167,5 +168,16 @@ final class TestClient {
             index += 1
         }
         return nil
+    }
+}
+
+extension TestClient {
+    /// Polls INFO clients until `count` clients are blocked (5 s at most).
+    func waitForBlockedClients(_ count: Int, sourceLocation: SourceLocation = #_sourceLocation) {
+        for _ in 0..<500 {
+            if request("INFO", "clients").contains("blocked_clients:\(count)\r\n") { return }
+            usleep(10_000)
+        }
+        Issue.record("never saw \(count) blocked clients", sourceLocation: sourceLocation)
     }
 }
