@@ -57,8 +57,6 @@ public final class GroupCommitLog: Sendable {
     private let currentPolicy: Mutex<FsyncPolicy>
     private let state: Mutex<State>
     private let wakeup = DispatchSemaphore(value: 0)
-    /// A `wake` signalled `wakeup` and the log thread has not taken it yet.
-    private let wakePending = Atomic<Bool>(false)
     private let finished = DispatchSemaphore(value: 0)
 
     /// Starts the log thread.
@@ -86,13 +84,9 @@ public final class GroupCommitLog: Sendable {
         wake()
     }
 
-    /// Tells the log thread there is something to write. A burst of appends
-    /// signals once: while a wake-up is pending (signalled, not yet taken by
-    /// the log thread) another one adds nothing, since the flush that
-    /// follows the pending one starts after this append.
-    public func wake() {
-        if !wakePending.exchange(true, ordering: .sequentiallyConsistent) { wakeup.signal() }
-    }
+    /// Tells the log thread there is something to write. (Callers that
+    /// append in bursts wake it once per burst: `DurableEngine.defersWakes`.)
+    public func wake() { wakeup.signal() }
 
     /// Blocks until record `sequence` is released (true), its flush failed
     /// (throws), or `timeout` passed (false).
@@ -181,9 +175,6 @@ public final class GroupCommitLog: Sendable {
             } else {
                 wakeup.wait()
             }
-            // Taken: an append from now on signals again (its record may
-            // miss the flush below).
-            wakePending.store(false, ordering: .sequentiallyConsistent)
             if state.withLock({ $0.stopping }) { break }
             let attempt = state.withLock { state in
                 state.attemptsStarted += 1
