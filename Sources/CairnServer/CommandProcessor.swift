@@ -151,9 +151,14 @@ struct CommandProcessor {
         case let server?: outcome = runServerCommand(server, argv)
         case nil: outcome = runEngineCommand(argv)
         }
-        context.stats.recordCall(spec, duration: start.duration(to: .now), replies: outcome.replies)
-        context.monitors.feed(argv, spec: spec, from: client, registry: context.registry)
+        called(argv, spec, duration: start.duration(to: .now), replies: outcome.replies)
         return outcome
+    }
+
+    /// What call() does after a command ran: commandstats, then MONITOR.
+    private func called(_ argv: [Bytes], _ spec: CommandSpec, duration: Duration, replies: [Reply]) {
+        context.stats.recordCall(spec, duration: duration, replies: replies)
+        context.monitors.feed(argv, spec: spec, from: client, registry: context.registry)
     }
 
     /// A refused request; inside MULTI it dooms the transaction (flagTransaction).
@@ -316,8 +321,7 @@ extension CommandProcessor {
         for (argv, reply) in zip(engineCommands, replies) {
             // call() runs for each queued command: commandstats count them.
             if case .success(let command) = ResolvedCommand.resolve(argv) {
-                context.stats.recordCall(command.spec, duration: .zero, replies: [reply])
-                context.monitors.feed(argv, spec: command.spec, from: client, registry: context.registry)
+                called(argv, command.spec, duration: .zero, replies: [reply])
             }
         }
         var answers = replies.map { [$0] }

@@ -8,8 +8,6 @@ import Glibc
 final class MonitorFeed: @unchecked Sendable {
     private var monitors: [UInt64] = []
 
-    var isEmpty: Bool { monitors.isEmpty }
-
     func contains(_ id: UInt64) -> Bool { monitors.contains(id) }
 
     func add(_ id: UInt64) {
