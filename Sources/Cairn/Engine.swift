@@ -49,9 +49,9 @@ public struct EngineConfiguration: Sendable {
 
 /// See `Engine.statistics`.
 public struct EngineStatistics: Sendable, Equatable {
-    public var expiredKeys: Int
-    public var keyspaceHits: Int
-    public var keyspaceMisses: Int
+    public var expiredKeys = 0
+    public var keyspaceHits = 0
+    public var keyspaceMisses = 0
 }
 
 /// Cairn's in-memory engine and its command API: argv in, `Reply` out.
@@ -278,16 +278,11 @@ public final class Engine {
     /// Counters for INFO's stats section since start or `resetStatistics`:
     /// keys deleted by expiry (lazy or active) and key lookups of read-only
     /// commands that found a key or not.
-    public var statistics: EngineStatistics {
-        EngineStatistics(expiredKeys: keyspace.expiredKeys, keyspaceHits: keyspace.keyspaceHits,
-                         keyspaceMisses: keyspace.keyspaceMisses)
-    }
+    public var statistics: EngineStatistics { keyspace.statistics }
 
     /// CONFIG RESETSTAT.
     public func resetStatistics() {
-        keyspace.expiredKeys = 0
-        keyspace.keyspaceHits = 0
-        keyspace.keyspaceMisses = 0
+        keyspace.statistics = EngineStatistics()
     }
 
     // MARK: WATCH support

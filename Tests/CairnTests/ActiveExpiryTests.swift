@@ -53,7 +53,7 @@ import Testing
         #expect(Set(effects.map(\.argv[1])).count == 1000)
         #expect(t.engine.expiringKeyCount(database: 0) == 0)
         #expect(t.engine.keyCount(database: 0) == 100, "keys without a TTL stay")
-        #expect(t.engine.keyspace.expiredKeys == 1000)
+        #expect(t.engine.keyspace.statistics.expiredKeys == 1000)
         ActiveExpiryTests.expectReplayMatches(t, cycles: effects)
     }
 

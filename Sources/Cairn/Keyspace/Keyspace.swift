@@ -50,9 +50,7 @@ final class Keyspace {
     var dirty = 0
     /// INFO stats: keys deleted by expiry, and key lookups of read commands
     /// that found a key or not (`stat_keyspace_hits/misses`).
-    var expiredKeys = 0
-    var keyspaceHits = 0
-    var keyspaceMisses = 0
+    var statistics = EngineStatistics()
     /// Whether lookups count as hits or misses: while a read-only command
     /// runs (Redis counts `lookupKeyRead`, not `lookupKeyWrite`).
     var countsLookups = false
@@ -78,7 +76,7 @@ final class Keyspace {
     func lookup(_ database: Int, _ key: ByteString, now: Int64) -> Value? {
         let value = expireIfNeeded(database, key, now: now) ? nil : databases[database].main[key]
         if countsLookups {
-            if value == nil { keyspaceMisses += 1 } else { keyspaceHits += 1 }
+            if value == nil { statistics.keyspaceMisses += 1 } else { statistics.keyspaceHits += 1 }
         }
         return value
     }
@@ -102,7 +100,7 @@ final class Keyspace {
     /// Deletes a key whose time has come, through the log.
     func deleteExpired(_ database: Int, _ key: ByteString) {
         delete(database, key)
-        expiredKeys += 1
+        statistics.expiredKeys += 1
         emit(database, [Array("DEL".utf8), key.bytes])
     }
 
