@@ -65,7 +65,8 @@ public final class CairnServer: Sendable {
             var engineConfiguration = EngineConfiguration()
             engineConfiguration.encodingLimits = configuration.encodingLimits
             store = try DurableEngine.open(directory: configuration.dataDirectory, fileIO: fileIO, policy: policy,
-                                           configuration: engineConfiguration)
+                                           configuration: engineConfiguration,
+                                           log: LogConfiguration(acceptsTornTail: configuration.loadsTruncatedLog))
         } catch {
             throw ServerStartError(description: "Can't open the data directory '\(configuration.dataDirectory)': \(error)")
         }
@@ -73,9 +74,11 @@ public final class CairnServer: Sendable {
         logger.notice("Data directory \(configuration.dataDirectory), appendfsync \(configuration.appendFsync.rawValue)")
         logger.notice("""
             DB loaded from the write-ahead log: \(report.recordsReplayed) records replayed, \
-            \(report.keysLoaded) keys loaded in \(Int(report.milliseconds.rounded())) ms\
-            \(report.bytesDropped > 0 ? ", \(report.bytesDropped) bytes of torn tail dropped" : "")
+            \(report.keysLoaded) keys loaded in \(Int(report.milliseconds.rounded())) ms
             """)
+        if let tornTail = report.tornTailSummary {
+            logger.warning("!!! The write-ahead log was not cleanly closed: \(tornTail) (aof-load-truncated yes)")
+        }
         // One event loop: it accepts, reads, runs the engine and writes.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()

@@ -200,16 +200,23 @@ enum GoldenLog {
         try reopened.close()
     }
 
-    /// Trailing zeros (preallocated space) end the log: every record is
-    /// replayed, and the zeros are cut off and counted as dropped bytes.
+    /// Trailing zeros (preallocated space) end the log cleanly: every
+    /// record is replayed, nothing counts as dropped, the zeros stay (the
+    /// writer overwrites them) and the next record goes right after the last.
     @Test func zeroTailOpensWithEveryRecord() throws {
         let directory = try GoldenLog.copy("zero-tail")
         let store = try GoldenLog.open(directory.path)
         #expect(store.recovery.recordsReplayed == GoldenLog.recordCount)
-        #expect(store.recovery.bytesDropped == 4096)
-        #expect(store.recovery.truncatedAtOffset == GoldenLog.goodSize)
+        #expect(store.recovery.bytesDropped == 0)
+        #expect(store.recovery.truncatedAtOffset == nil)
         #expect(store.engine.digest() == GoldenLog.digest)
+        var session = Session()
+        _ = try store.execute(GoldenLog.argv(["SET", "after", "zeros"]), session: &session)
         try store.close()
+        let reopened = try GoldenLog.open(directory.path)
+        #expect(reopened.recovery.recordsReplayed == GoldenLog.recordCount + 1)
+        #expect(reopened.engine.execute("GET", "after") == .bulk(Array("zeros".utf8)))
+        try reopened.close()
     }
 
     @Test func flippedByteBeforeLaterRecordsIsRefused() throws {

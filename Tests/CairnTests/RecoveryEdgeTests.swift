@@ -20,15 +20,17 @@ import CairnTestSupport
         try disk.syncDirectory("/data")
     }
 
-    /// Lists segments 1 and 2 in the MANIFEST, as the writer does before it
-    /// creates segment 2.
-    static func listSecondSegment(_ disk: SimulatedFileSystem) throws {
-        try Manifest(snapshot: nil, segments: ["00000000000000000001.wal", "00000000000000000002.wal"])
+    /// Lists segments 1 and 2 in the MANIFEST: a version 1 one, as that
+    /// writer did before it created segment 2; version 2 lists a segment
+    /// only after creating it.
+    static func listSecondSegment(_ disk: SimulatedFileSystem, version: Int = 1) throws {
+        try Manifest(version: version, segments: ["00000000000000000001.wal", "00000000000000000002.wal"])
             .publish(inDirectory: "/data", fileIO: disk)
     }
 
-    /// A segment whose creation was cut short (empty, or its header zeros)
-    /// is removed; the log continues, and the writer creates it again.
+    /// Under a version 1 MANIFEST, a segment whose creation was cut short
+    /// (empty, or its header zeros) is removed; the log continues, and the
+    /// writer creates it again.
     @Test(arguments: [0, 5, 32])
     func aLastSegmentWithoutAHeaderIsRemoved(zeroCount: Int) throws {
         let disk = SimulatedFileSystem(seed: 1)
@@ -51,6 +53,27 @@ import CairnTestSupport
         #expect(again.recovery.lastSequence == 2)
         #expect(again.engine.execute("GET", "b") == .bulk(Array("2".utf8)))
         try again.close()
+    }
+
+    /// Under a version 2 MANIFEST the segment existed, header synced, before
+    /// it was listed: empty or zeroed now means damaged, refused.
+    @Test(arguments: [0, 5, 32])
+    func aListedSegmentWithoutAHeaderIsRefused(zeroCount: Int) throws {
+        let disk = SimulatedFileSystem(seed: 1)
+        let store = try Self.open(disk)
+        var session = Session()
+        _ = try store.execute(Self.argv("SET", "a", "1"), session: &session)
+        try store.close()
+        try Self.listSecondSegment(disk, version: 2)
+        let stub = "/data/00000000000000000002.wal"
+        try Self.writeFile(disk, stub, Bytes(repeating: 0, count: zeroCount))
+        #expect {
+            _ = try Self.open(disk)
+        } throws: { error in
+            guard let error = error as? StorageError, case .corruption(let file, 0, _) = error else { return false }
+            return file == stub
+        }
+        #expect(disk.fileExists(stub), "a refused open removes nothing")
     }
 
     /// Anything else wrong with a header is corruption, even in the last segment.
@@ -84,9 +107,10 @@ import CairnTestSupport
         }
     }
 
-    /// The writer lists a segment in the MANIFEST before creating it: a
-    /// listed last segment that is missing was never created (dropped, and
-    /// the MANIFEST republished); a missing earlier one is corruption.
+    /// A version 1 writer listed a segment in the MANIFEST before creating
+    /// it: a listed last segment that is missing was never created (dropped,
+    /// and the MANIFEST republished, as version 2); a missing earlier one is
+    /// corruption.
     @Test func aListedButMissingSegmentIsDroppedOnlyWhenLast() throws {
         let disk = SimulatedFileSystem(seed: 3)
         let store = try Self.open(disk)
@@ -100,8 +124,9 @@ import CairnTestSupport
         try reopened.close()
         let manifest = try #require(try Manifest.read(inDirectory: "/data", fileIO: disk))
         #expect(manifest.segments == ["00000000000000000001.wal"])
+        #expect(manifest.version == 2 && manifest.durableThrough == 2)
 
-        try Manifest(snapshot: nil, segments: ["00000000000000000000.wal", "00000000000000000001.wal"])
+        try Manifest(version: 1, segments: ["00000000000000000000.wal", "00000000000000000001.wal"])
             .publish(inDirectory: "/data", fileIO: disk)
         #expect {
             _ = try Self.open(disk)
@@ -156,11 +181,22 @@ import CairnTestSupport
     }
 
     @Test func manifestTextRoundTrips() throws {
-        let manifest = Manifest(snapshot: nil, segments: ["00000000000000000001.wal", "00000000000000004501.wal"])
+        let manifest = Manifest(durableThrough: 4500, segments: ["00000000000000000001.wal", "00000000000000004501.wal"])
         let text = String(decoding: manifest.encoded(), as: UTF8.self)
-        #expect(text.hasPrefix("cairn-manifest 1\nsnapshot -\nsegment 00000000000000000001.wal\nsegment 00000000000000004501.wal\ncrc32c 0x"))
+        #expect(text.hasPrefix("cairn-manifest 2\nsnapshot -\ndurable-through 4500\nsegment 00000000000000000001.wal\nsegment 00000000000000004501.wal\ncrc32c 0x"))
         #expect(try Manifest.decode(manifest.encoded()).get() == manifest)
         let bytes = manifest.encoded()
         for cut in 0..<bytes.count { #expect((try? Manifest.decode(Array(bytes[..<cut])).get()) == nil, "cut at \(cut)") }
+        // Version 1 (no durable-through line) is still read.
+        let old = Manifest(version: 1, segments: ["00000000000000000001.wal"])
+        #expect(String(decoding: old.encoded(), as: UTF8.self).hasPrefix("cairn-manifest 1\nsnapshot -\nsegment "))
+        #expect(try Manifest.decode(old.encoded()).get() == old)
+        // A durable-through that is not a canonical decimal is malformed.
+        for bad in ["durable-through 01", "durable-through -1", "durable-through ", "durable-through x"] {
+            var body = Bytes("cairn-manifest 2\nsnapshot -\n\(bad)\n".utf8)
+            let checksum = body.withUnsafeBytes { CRC32C.mask(CRC32C.extend(0, $0)) }
+            body += Bytes("crc32c \(Hex.word(checksum))\n".utf8)
+            #expect(Manifest.decode(body) == .failure(.malformedLine(number: 3)), "\(bad)")
+        }
     }
 }

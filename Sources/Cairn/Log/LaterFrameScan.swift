@@ -55,6 +55,32 @@ extension RecordFrame {
                                durableThroughAtLeast: expectedSequence, maximumPayloadBytes: maximumPayloadBytes)
     }
 
+    /// The valid frames numbered `expectedSequence` or later that start at
+    /// an index `>= start`, whatever their durable-through, taken in order
+    /// (each search resumes after the frame found): what a torn tail cut
+    /// off, for the recovery report. The count and the highest number.
+    static func intactFrames(in bytes: Bytes, from start: Int, expectedSequence: UInt64,
+                             maximumPayloadBytes: Int = defaultMaximumPayloadBytes) -> (count: Int, highestSequence: UInt64?) {
+        var count = 0
+        var highest: UInt64?
+        var index = start
+        // The window starts past the last frame found: numbers grow along a batch.
+        var lowest = expectedSequence
+        while lowest < UInt64.max {
+            let room = max(0, bytes.count - index) / minimumFrameByteCount
+            let (last, overflow) = lowest.addingReportingOverflow(UInt64(room))
+            guard let frame = firstValidFrame(in: bytes, from: index, baseOffset: 0,
+                                              sequences: lowest...(overflow ? UInt64.max : last),
+                                              durableThroughAtLeast: 0, maximumPayloadBytes: maximumPayloadBytes)
+            else { break }
+            count += 1
+            highest = frame.sequence
+            lowest = frame.sequence + 1
+            index = frame.frameOffset + frame.frameByteCount
+        }
+        return (count, highest)
+    }
+
     /// The first valid frame starting at an index `>= start` of `bytes`
     /// whose sequence number is in `sequences` and whose durable-through is
     /// at least `durableThroughAtLeast`.

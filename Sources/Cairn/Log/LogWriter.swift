@@ -21,13 +21,19 @@ public struct LogConfiguration: Sendable {
     /// How often `appendfsync everysec` syncs (Redis: one second). Tests
     /// shorten it rather than sleep.
     public var syncInterval: Duration = .seconds(1)
+    /// Recovery drops a torn tail past the sealed point and opens (Redis's
+    /// `aof-load-truncated yes`, the default); false refuses to open
+    /// instead (`StorageError.tornTailRefused`). Loss below the seal is
+    /// refused either way.
+    public var acceptsTornTail = true
 
     public init(segmentSizeLimit: Int = 64 * 1024 * 1024,
                 maximumPayloadBytes: Int = RecordFrame.defaultMaximumPayloadBytes,
-                syncInterval: Duration = .seconds(1)) {
+                syncInterval: Duration = .seconds(1), acceptsTornTail: Bool = true) {
         self.segmentSizeLimit = segmentSizeLimit
         self.maximumPayloadBytes = maximumPayloadBytes
         self.syncInterval = syncInterval
+        self.acceptsTornTail = acceptsTornTail
     }
 }
 
@@ -327,16 +333,42 @@ public final class LogWriter: Sendable {
         try startSegment(&output, firstSequence: firstSequence)
     }
 
-    /// Publishes a MANIFEST that lists the segment whose first record is
-    /// `firstSequence`, then creates it: listed before it exists, so a crash
-    /// in between leaves a listed-but-missing last segment (recovery drops
-    /// it), never an unlisted segment holding records.
+    /// Creates the segment whose first record is `firstSequence` (header and
+    /// directory synced), then publishes a MANIFEST that lists it and seals
+    /// the log up to `durableThrough` (at a rotation: the previous segment's
+    /// last record, just synced). Created before it is listed, so a listed
+    /// segment always existed: one missing later was lost, never "not yet
+    /// created". A crash in between leaves an unlisted file holding no record
+    /// (recovery leaves it alone; a retry replaces it). No record goes in
+    /// before the MANIFEST lists the segment.
     private func startSegment(_ output: inout Output, firstSequence: UInt64) throws(StorageError) {
         let name = DataDirectory.segmentName(firstSequence: firstSequence)
         var live = output.liveSegments
-        if live.last != name { live.append(name) }  // a retry after a failed creation lists it once
-        try Manifest(snapshot: nil, segments: live).publish(inDirectory: directoryPath, fileIO: fileIO)
+        if live.last != name { live.append(name) }  // a retry after a failed publish lists it once
+        let segment = try SegmentWriter.create(inDirectory: directoryPath, firstSequence: firstSequence, fileIO: fileIO)
+        do throws(StorageError) {
+            try publishManifest(segments: live)
+        } catch {
+            segment.close(fileIO: fileIO)
+            throw error
+        }
         output.liveSegments = live
-        output.segment = try SegmentWriter.create(inDirectory: directoryPath, firstSequence: firstSequence, fileIO: fileIO)
+        output.segment = segment
+    }
+
+    private func publishManifest(segments: [String]) throws(StorageError) {
+        try Manifest(durableThrough: durableThrough, segments: segments).publish(inDirectory: directoryPath, fileIO: fileIO)
+    }
+
+    /// Seals the log: publishes a MANIFEST whose durable-through is the last
+    /// record synced, so recovery refuses a log that later ends below it
+    /// (lost synced records) instead of reading the loss as a torn tail.
+    /// `DurableEngine.close` calls it after its final sync. Nothing to do
+    /// before the first segment exists.
+    public func seal() throws(StorageError) {
+        try output.withLock { (output) throws(StorageError) in
+            guard !output.liveSegments.isEmpty else { return }
+            try publishManifest(segments: output.liveSegments)
+        }
     }
 }

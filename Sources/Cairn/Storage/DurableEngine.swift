@@ -196,8 +196,11 @@ public final class DurableEngine {
     }
 
     /// Stops the log thread, writes and syncs what the log holds (whatever
-    /// the policy: a clean shutdown loses nothing), closes it and releases
-    /// the directory's lock. Waiters the final sync does not cover fail.
+    /// the policy: a clean shutdown loses nothing), seals it (a MANIFEST
+    /// whose durable-through is the last record: a restart that finds less
+    /// refuses to open instead of dropping records as a torn tail), closes
+    /// it and releases the directory's lock. Waiters the final sync does not
+    /// cover fail.
     public func close() throws(StorageError) {
         log.stop()
         defer {
@@ -205,7 +208,10 @@ public final class DurableEngine {
             log.finish(failing: .closed(directory: directory.path))
             directory.close()
         }
-        if writer.refusal == nil { try writer.flush(.always) }
+        if writer.refusal == nil {
+            try writer.flush(.always)
+            try writer.seal()
+        }
     }
 
     /// A write's own record; otherwise the last record, if not released

@@ -1,10 +1,12 @@
 /// The MANIFEST (docs/FORMAT.md, "MANIFEST"): which files make up the data
-/// directory's state: the snapshot (none until the snapshot issue) and the
-/// live log segments, in order. Text, so an operator can read it:
+/// directory's state: the snapshot (none until the snapshot issue), how far
+/// the log is known to be durable (its seal), and the live log segments, in
+/// order. Text, so an operator can read it:
 ///
 /// ```
-/// cairn-manifest 1
+/// cairn-manifest 2
 /// snapshot -
+/// durable-through 4500
 /// segment 00000000000000000001.wal
 /// segment 00000000000000004501.wal
 /// crc32c 0x5d8f3a21
@@ -12,24 +14,50 @@
 ///
 /// The last line is the masked CRC-32C of every byte before it. The file is
 /// replaced atomically: MANIFEST.tmp written and synced, renamed over
-/// MANIFEST, the directory synced. The writer publishes a manifest naming a
-/// new segment *before* it creates that segment, so a listed segment that is
-/// missing can only be the last one (its creation cut short), and a segment
-/// file the manifest does not list holds no record anyone was told about.
+/// MANIFEST, the directory synced.
+///
+/// `durable-through` seals the log: every record up to it was on stable
+/// storage when the MANIFEST was published (at each rotation, at a clean
+/// close, after each recovery), so a log that ends below it lost synced
+/// records, which recovery refuses rather than reads as a torn tail. The
+/// writer creates a segment (header synced, directory synced) *before* it
+/// lists it, so a listed segment that is missing, or has no valid header,
+/// was deleted or damaged after it existed: corruption, never "its creation
+/// was cut short". Version 1 listed a segment before creating it; reading
+/// it keeps that rule (`listsSegmentsBeforeCreation`).
 struct Manifest: Sendable, Equatable {
     static let fileName = "MANIFEST"
     static let temporaryName = "MANIFEST.tmp"
-    static let magicLine = "cairn-manifest 1"
+    static let magicPrefix = "cairn-manifest "
+    /// The version this code writes.
+    static let currentVersion = 2
 
+    /// The format version (1 is only read, and written by tests).
+    var version = Manifest.currentVersion
     /// The snapshot file's name; nil: none (the log starts at record 1).
     var snapshot: String?
+    /// Every record numbered up to this one is durable in the listed
+    /// segments (0: no claim). Version 1 has no such line (0).
+    var durableThrough: UInt64 = 0
     /// Segment file names, in log order.
     var segments: [String]
 
+    init(version: Int = Manifest.currentVersion, snapshot: String? = nil, durableThrough: UInt64 = 0, segments: [String]) {
+        self.version = version
+        self.snapshot = snapshot
+        self.durableThrough = durableThrough
+        self.segments = segments
+    }
+
+    /// Version 1's writer listed a segment before creating it: its last
+    /// listed segment may be missing or header-less without loss.
+    var listsSegmentsBeforeCreation: Bool { version == 1 }
+
     /// The file's bytes.
     func encoded() -> Bytes {
-        var text = Manifest.magicLine + "\n"
+        var text = Manifest.magicPrefix + String(version) + "\n"
         text += "snapshot " + (snapshot ?? "-") + "\n"
+        if version >= 2 { text += "durable-through " + String(durableThrough) + "\n" }
         for segment in segments { text += "segment " + segment + "\n" }
         var bytes = Bytes(text.utf8)
         let checksum = bytes.withUnsafeBytes { CRC32C.mask(CRC32C.extend(0, $0)) }
@@ -50,11 +78,25 @@ struct Manifest: Sendable, Equatable {
         var lines = String(decoding: body, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
         guard lines.last == "" else { return .failure(.malformedLine(number: lines.count)) }
         lines.removeLast()
-        guard lines.first == Substring(magicLine) else { return .failure(.unknownVersion) }
+        let version: Int
+        switch lines.first {
+        case Substring(magicPrefix + "1"): version = 1
+        case Substring(magicPrefix + "2"): version = 2
+        default: return .failure(.unknownVersion)
+        }
         guard lines.count >= 2, lines[1].hasPrefix("snapshot ") else { return .failure(.malformedLine(number: 2)) }
         let snapshotName = String(lines[1].dropFirst("snapshot ".count))
-        var manifest = Manifest(snapshot: snapshotName == "-" ? nil : snapshotName, segments: [])
-        for (index, line) in lines.enumerated().dropFirst(2) {
+        var manifest = Manifest(version: version, snapshot: snapshotName == "-" ? nil : snapshotName, segments: [])
+        var firstSegmentLine = 2
+        if version >= 2 {
+            guard lines.count >= 3, lines[2].hasPrefix("durable-through "),
+                  let durable = canonicalDecimal(lines[2].dropFirst("durable-through ".count)) else {
+                return .failure(.malformedLine(number: 3))
+            }
+            manifest.durableThrough = durable
+            firstSegmentLine = 3
+        }
+        for (index, line) in lines.enumerated().dropFirst(firstSegmentLine) {
             let name = line.dropFirst("segment ".count)
             guard line.hasPrefix("segment "), DataDirectory.firstSequence(ofSegmentNamed: String(name)) != nil else {
                 return .failure(.malformedLine(number: index + 1))
@@ -62,6 +104,12 @@ struct Manifest: Sendable, Equatable {
             manifest.segments.append(String(name))
         }
         return .success(manifest)
+    }
+
+    /// A u64 in canonical decimal (digits only, no leading zero but `0`).
+    private static func canonicalDecimal(_ text: Substring) -> UInt64? {
+        guard !text.isEmpty, text.allSatisfy({ $0 >= "0" && $0 <= "9" }), text == "0" || !text.hasPrefix("0") else { return nil }
+        return UInt64(text)
     }
 
     /// Replaces the directory's MANIFEST with this one, atomically and
@@ -117,7 +165,7 @@ enum ManifestDefect: Error, Equatable, CustomStringConvertible {
         switch self {
         case .truncated: "the MANIFEST is truncated (no checksum line)"
         case .checksumMismatch: "the MANIFEST's checksum does not match its contents"
-        case .unknownVersion: "the MANIFEST does not start with \"\(Manifest.magicLine)\""
+        case .unknownVersion: "the MANIFEST does not start with \"\(Manifest.magicPrefix)1\" or \"\(Manifest.magicPrefix)2\""
         case .malformedLine(let number): "line \(number) of the MANIFEST is malformed"
         }
     }

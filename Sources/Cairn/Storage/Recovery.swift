@@ -12,11 +12,33 @@ public struct RecoveryReport: Sendable, Equatable {
     /// Where the torn tail was cut, if one was.
     public var truncatedFile: String?
     public var truncatedAtOffset: Int?
+    /// The records a torn tail held, from the first one cut short to the
+    /// highest numbered intact frame found in the dropped bytes (none was
+    /// synced: their frames were written in the unsynced batch of the first).
+    public var droppedSequences: ClosedRange<UInt64>?
+    /// Intact frames among the dropped bytes (written in the same unsynced
+    /// batch as the record that was cut short, so dropped with it).
+    public var intactRecordsDropped = 0
+    /// How far the MANIFEST said the log was durable (its seal; 0: no claim).
+    public var sealedThrough: UInt64 = 0
     /// The last record's sequence number (0: an empty log).
     public var lastSequence: UInt64 = 0
     public var milliseconds: Double = 0
     /// Segment files the MANIFEST does not list (left alone, not replayed).
     public var unlistedSegments = 0
+
+    /// One line on what a torn tail cost, for the startup log; nil when
+    /// nothing was dropped.
+    public var tornTailSummary: String? {
+        guard bytesDropped > 0, let file = truncatedFile, let offset = truncatedAtOffset else { return nil }
+        var text = "torn tail dropped: \(bytesDropped) bytes from offset \(offset) of \(file)"
+        if let range = droppedSequences {
+            text += range.count == 1 ? ", record \(range.lowerBound)" : ", records \(range.lowerBound)...\(range.upperBound)"
+            text += " (\(intactRecordsDropped) intact, written in the same unsynced batch as record \(range.lowerBound), which was cut short)"
+            text += "; none of them had been synced"
+        }
+        return text
+    }
 }
 
 /// Rebuilds an engine from the log (docs/FORMAT.md, "Reading a segment, and
@@ -32,7 +54,16 @@ enum Recovery {
         var report = RecoveryReport()
         var resume = LogWriter.Resume(lastSequence: 0, segmentPath: nil, segmentFirstSequence: 0,
                                       segmentEndOffset: 0, segmentRecordCount: 0)
-        var (segments, manifestStale) = try liveSegments(directory, report: &report)
+        var (segments, manifest, manifestStale) = try liveSegments(directory, report: &report)
+        if manifest == nil {
+            // A new directory gets its MANIFEST before its first segment, so
+            // a directory holding segments always has one (missing: lost).
+            let empty = Manifest(segments: [])
+            try empty.publish(inDirectory: directory.path, fileIO: fileIO)
+            manifest = empty
+        }
+        let sealed = manifest?.durableThrough ?? 0
+        report.sealedThrough = sealed
         if let first = segments.first, first.firstSequence != 1 {
             // Interim rule (no snapshots yet): the log starts at record 1.
             throw .corruption(file: first.path, offset: 0,
@@ -49,11 +80,14 @@ enum Recovery {
             do throws(SegmentHeaderError) {
                 header = try SegmentHeader(decoding: bytes)
             } catch {
-                if isLast, bytes.count <= SegmentHeader.byteCount, bytes.allSatisfy({ $0 == 0 }) {
-                    // Its creation was cut short before the header was
-                    // durable, so no record can be in it: remove it. (Records
-                    // go in only after the header is synced, so a longer
-                    // zeroed file lost synced data: corruption.)
+                if isLast, manifest?.listsSegmentsBeforeCreation == true,
+                   bytes.count <= SegmentHeader.byteCount, bytes.allSatisfy({ $0 == 0 }) {
+                    // A version 1 MANIFEST listed the segment before it was
+                    // created: its creation was cut short before the header
+                    // was durable, so no record can be in it: remove it.
+                    // (Records go in only after the header is synced, so a
+                    // longer zeroed file lost synced data: corruption.) A
+                    // version 2 MANIFEST lists only created segments.
                     try storageIO { () throws(IOError) in try fileIO.unlink(segment.path) }
                     try storageIO { () throws(IOError) in try fileIO.syncDirectory(directory.path) }
                     report.bytesDropped += bytes.count
@@ -83,31 +117,54 @@ enum Recovery {
                     "\(end.stop); the next segment starts at record \(stopAt + 1), so records \(lastSequence + 1)...\(stopAt) are missing")
             }
             guard isLast else { continue }
-            var endOffset = end.offset
-            if end.isClean {
-                endOffset = bytes.count
-            } else if let later = RecordFrame.laterValidFrame(
-                in: bytes, from: end.offset + 1, expectedSequence: lastSequence + 1,
-                maximumPayloadBytes: configuration.maximumPayloadBytes) {
+            let expected = lastSequence + 1
+            // Zeros after the last record (preallocated space) are no loss
+            // and need no cut.
+            let restIsZero = end.isClean || isZero(bytes, from: end.offset)
+            if !restIsZero {
+                if let later = RecordFrame.laterValidFrame(
+                    in: bytes, from: end.offset + 1, expectedSequence: expected,
+                    maximumPayloadBytes: configuration.maximumPayloadBytes) {
+                    throw .corruption(file: segment.path, offset: end.offset, reason:
+                        "\(end.stop), yet record \(later.sequence) (written after record \(later.durableThrough) was durable) follows at offset \(later.frameOffset)")
+                } else if end.isGap {
+                    throw .corruption(file: segment.path, offset: end.offset, reason: end.stop)
+                }
+            }
+            if lastSequence < sealed {
                 throw .corruption(file: segment.path, offset: end.offset, reason:
-                    "\(end.stop), yet record \(later.sequence) (written after record \(later.durableThrough) was durable) follows at offset \(later.frameOffset)")
-            } else if end.isGap {
-                throw .corruption(file: segment.path, offset: end.offset, reason: end.stop)
+                    "\(end.stop), but the MANIFEST seals the log as durable through record \(sealed): records \(expected)...\(sealed) were synced and are lost")
             }
-            try cutAndSync(segment.path, at: endOffset, fileIO: fileIO)
-            if endOffset < bytes.count {
-                report.bytesDropped += bytes.count - endOffset
+            if !restIsZero {
+                let intact = RecordFrame.intactFrames(in: bytes, from: end.offset, expectedSequence: expected,
+                                                      maximumPayloadBytes: configuration.maximumPayloadBytes)
+                report.bytesDropped += bytes.count - end.offset
                 report.truncatedFile = segment.path
-                report.truncatedAtOffset = endOffset
+                report.truncatedAtOffset = end.offset
+                report.droppedSequences = expected...max(expected, intact.highestSequence ?? expected)
+                report.intactRecordsDropped = intact.count
+                guard configuration.acceptsTornTail else {
+                    throw .tornTailRefused(file: segment.path, offset: end.offset, reason:
+                        "\(end.stop); \(report.tornTailSummary ?? "")")
+                }
             }
+            let endOffset = end.isClean ? bytes.count : end.offset
+            try cutAndSync(segment.path, at: restIsZero ? nil : endOffset, fileIO: fileIO)
             resume.segmentPath = segment.path
             resume.segmentFirstSequence = segment.firstSequence
             resume.segmentEndOffset = Int64(endOffset)
             resume.segmentRecordCount = Int(lastSequence + 1 - segment.firstSequence)
         }
+        if segments.isEmpty, sealed > 0 {
+            throw .corruption(file: DataDirectory.join(directory.path, Manifest.fileName), offset: 0, reason:
+                "the MANIFEST seals records 1...\(sealed) as durable but lists no segment holding them")
+        }
         resume.segmentNames = segments.map { DataDirectory.segmentName(firstSequence: $0.firstSequence) }
-        if manifestStale {
-            try Manifest(snapshot: nil, segments: resume.segmentNames).publish(inDirectory: directory.path, fileIO: fileIO)
+        // Every record kept is durable now (the last segment was synced):
+        // seal them, so a later loss of any reads as corruption.
+        if let manifest, manifestStale || manifest.version != Manifest.currentVersion || manifest.durableThrough != lastSequence {
+            try Manifest(durableThrough: lastSequence, segments: resume.segmentNames)
+                .publish(inDirectory: directory.path, fileIO: fileIO)
         }
         resume.lastSequence = lastSequence
         report.lastSequence = lastSequence
@@ -124,14 +181,14 @@ enum Recovery {
     /// alone and counted: they hold no record anyone was told about. No
     /// MANIFEST: a new directory, unless segments are there.
     private static func liveSegments(_ directory: DataDirectory, report: inout RecoveryReport)
-        throws(StorageError) -> (segments: [DataDirectory.Segment], manifestStale: Bool) {
+        throws(StorageError) -> (segments: [DataDirectory.Segment], manifest: Manifest?, manifestStale: Bool) {
         let onDisk = try directory.segments()
         guard let manifest = try Manifest.read(inDirectory: directory.path, fileIO: directory.fileIO) else {
             guard onDisk.isEmpty else {
                 throw .corruption(file: DataDirectory.join(directory.path, Manifest.fileName), offset: 0, reason:
                     "the MANIFEST is missing, but the directory holds \(onDisk.count) log segment(s), from \(onDisk[0].path)")
             }
-            return ([], false)
+            return ([], nil, false)
         }
         var listed = manifest.segments.map { name in
             DataDirectory.Segment(path: DataDirectory.join(directory.path, name),
@@ -139,14 +196,33 @@ enum Recovery {
         }
         var stale = false
         for (index, segment) in listed.enumerated() where !directory.fileIO.fileExists(segment.path) {
-            guard index == listed.count - 1 else {
+            // Version 2 lists a segment only once it exists: missing is lost.
+            guard manifest.listsSegmentsBeforeCreation, index == listed.count - 1 else {
                 throw .corruption(file: segment.path, offset: 0, reason: "the segment is listed in the MANIFEST but missing")
             }
             listed.removeLast()
             stale = true
         }
         report.unlistedSegments = onDisk.filter { !listed.contains($0) }.count
-        return (listed, stale)
+        return (listed, manifest, stale)
+    }
+
+    /// Every byte of `bytes` from `start` on is zero (preallocated or never
+    /// written space: no record, no loss).
+    private static func isZero(_ bytes: Bytes, from start: Int) -> Bool {
+        bytes.withUnsafeBytes { buffer in
+            var index = start
+            // Eight bytes at a time: recovery runs this over preallocated segments.
+            while index + 8 <= buffer.count {
+                if buffer.loadUnaligned(fromByteOffset: index, as: UInt64.self) != 0 { return false }
+                index += 8
+            }
+            while index < buffer.count {
+                if buffer[index] != 0 { return false }
+                index += 1
+            }
+            return true
+        }
     }
 
     /// Where replay of one segment stopped.
@@ -209,14 +285,17 @@ enum Recovery {
         return end
     }
 
-    /// Cuts the last segment at `offset` (a no-op cut when it already ends
-    /// there) and syncs it: the records kept may so far be only in the page
-    /// cache (after a process crash), and the writer reports them durable.
-    private static func cutAndSync(_ path: String, at offset: Int, fileIO: any FileIO) throws(StorageError) {
+    /// Cuts the last segment at `offset` (none: keep its length, zeros
+    /// after the last record) and syncs it: the records kept may so far be
+    /// only in the page cache (after a process crash), and the writer
+    /// reports them durable. The cut erases the torn tail's bytes, so none
+    /// of its intact frames can be read back after new records overwrite the
+    /// start of it.
+    private static func cutAndSync(_ path: String, at offset: Int?, fileIO: any FileIO) throws(StorageError) {
         let handle = try storageIO { () throws(IOError) in try fileIO.open(path, .readWrite, options: []) }
         defer { try? fileIO.close(handle) }
         try storageIO { () throws(IOError) in
-            if try fileIO.size(handle) != Int64(offset) { try fileIO.truncate(handle, to: Int64(offset)) }
+            if let offset, try fileIO.size(handle) != Int64(offset) { try fileIO.truncate(handle, to: Int64(offset)) }
             try fileIO.fdatasync(handle)
         }
     }

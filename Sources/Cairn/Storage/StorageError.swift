@@ -14,6 +14,9 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The log on disk is damaged somewhere a torn write cannot explain, or
     /// is not a log this code can read: the engine refuses to open.
     case corruption(file: String, offset: Int, reason: String)
+    /// The log ends in a torn tail (records never synced, cut short) and
+    /// `LogConfiguration.acceptsTornTail` (`aof-load-truncated`) is off.
+    case tornTailRefused(file: String, offset: Int, reason: String)
     /// A logged effect the engine refused on replay.
     case replayFailed(file: String, offset: Int, message: String)
     /// The disk is full: writes are refused until the log's pending bytes
@@ -36,6 +39,8 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
             return "data directory \(directory) is in use by another engine (its LOCK is held): \(error)"
         case .corruption(let file, let offset, let reason):
             return "corrupt log \(file) at offset \(offset): \(reason); refusing to open (salvage is an explicit repair)"
+        case .tornTailRefused(let file, let offset, let reason):
+            return "the log \(file) ends in a torn tail at offset \(offset): \(reason); aof-load-truncated is no, so refusing to open (set it to yes to drop the tail)"
         case .replayFailed(let file, let offset, let message):
             return "replay of the record at offset \(offset) of \(file) failed: \(message)"
         case .diskFull(let error):

@@ -62,6 +62,10 @@ public struct ServerConfiguration: Sendable {
     /// Idle client timeout; 0 disables it.
     public var timeoutSeconds: Int { integer("timeout") }
     public var protectedMode: Bool { values["protected-mode"] == "yes" }
+    /// `aof-load-truncated`: at startup, drop a torn tail of the log (yes,
+    /// the default) or refuse to start (no). Loss below the log's seal is
+    /// refused either way.
+    public var loadsTruncatedLog: Bool { values["aof-load-truncated"] != "no" }
     public var logLevel: LogLevel { LogLevel(rawValue: values["loglevel"] ?? "") ?? .notice }
     /// `logfile`; empty means standard output.
     public var logFile: String { values["logfile"] ?? "" }
