@@ -126,10 +126,21 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
     }
 
+    /// freeClient: the connection lets go of everything at once. The
+    /// handler and its `ClientState` reference each other (the client's
+    /// deliver closures hold the handler), so both links are cut here, or
+    /// every closed connection would keep both, its channel, its partial
+    /// query (up to a 512 MB bulk) and its unsent replies for good. The
+    /// executor then forgets the client in every table that names it.
     func channelInactive(context: ChannelHandlerContext) {
         closing = true
         idleCheck?.cancel()
+        idleCheck = nil
+        parser = RESPRequestParser(limits: parser.limits)
+        output.removeAll()
+        heldBytes = 0
         if let client {
+            self.client = nil
             server.registry.remove(client.id)
             let server = self.server
             server.executor.async { store in
@@ -139,6 +150,8 @@ final class ConnectionHandler: ChannelInboundHandler {
                 CommandProcessor(context: server, store: store, client: client).discardTransaction()
                 server.pubsub.registry.unsubscribeAll(client.id)
                 server.monitors.remove(client.id)
+                client.deliverPush = nil
+                client.deliverResult = nil
             }
         }
         channelContext = nil
