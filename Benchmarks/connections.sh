@@ -2,7 +2,9 @@
 # Memory per connection: RSS (VmRSS) of a release cairn-server and of
 # redis-server 7 before and after CYCLES connect/PING/close cycles over raw
 # sockets (one connection at a time), and again after 2 s idle. A server
-# that frees its connections stays flat. Issue 12 item 1.
+# that frees its connections stays flat. Then client-buffers.py: the output
+# buffer limit against a pipeline that never reads, and clients that close
+# holding big buffers (issue 12 items 1 and 5).
 # Usage: Benchmarks/connections.sh [CYCLES]   (default 20000)
 #   CAIRN_SERVER=path/to/cairn-server  measures another build (default: builds
 #   and uses .build/release/cairn-server)
@@ -67,5 +69,6 @@ for server in cairn redis; do
     idle=$(rss_kb)
     printf '%-6s %6d cycles: VmRSS %7d kB before, %7d kB after, %7d kB after 2 s idle (%+d bytes/connection)\n' \
         "$server" "$cycles" "$before" "$after" "$idle" $(( (idle - before) * 1024 / cycles ))
+    python3 Benchmarks/client-buffers.py "$port" "$server_pid"
     stop_server
 done
