@@ -237,7 +237,9 @@ struct ClientBufferLimits: Sendable {
         smallestHardBytes = [normal.hardBytes, pubsub.hardBytes].filter { $0 > 0 }.min() ?? .max
     }
 
-    /// A subscribed client (or a monitor, see `BatchResult.subscribed`) is
-    /// held to the pubsub class, every other to normal.
+    /// A subscribed client is held to the pubsub class, every other to
+    /// normal. A monitor is held to pubsub too (it shares
+    /// `BatchResult.subscribed`, which spares it the idle timeout), where
+    /// Redis's getClientType counts MONITOR clients as normal.
     func output(subscribed: Bool) -> ServerConfiguration.OutputBufferLimit { subscribed ? pubsub : normal }
 }
