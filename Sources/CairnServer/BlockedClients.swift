@@ -51,8 +51,9 @@ final class BlockedClients: @unchecked Sendable {
         guard deadline > 0 else { return }
         let now = Int64(Date().timeIntervalSince1970 * 1000)
         let generation = wait.generation
-        context.executor.after(milliseconds: max(0, deadline - now)) { store in
-            guard client.blocked?.generation == generation else { return }
+        // Weak: a client that disconnects is freed now, not at its deadline.
+        context.executor.after(milliseconds: max(0, deadline - now)) { [weak client] store in
+            guard let client, client.blocked?.generation == generation else { return }
             self.unblock(client, with: BlockRequest.timeoutReply, context: context, store: store)
         }
     }

@@ -24,7 +24,7 @@ public struct ServerStartError: Error, CustomStringConvertible {
 /// competes with the engine executor and the log thread), the executor that
 /// owns the engine, and the log thread that writes and syncs.
 public final class CairnServer: Sendable {
-    private let context: ServerContext
+    let context: ServerContext
     private let group: MultiThreadedEventLoopGroup
     private let listeners: [any Channel]
     private let logger: Logger

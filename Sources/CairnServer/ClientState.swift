@@ -25,8 +25,10 @@ final class ClientState: @unchecked Sendable {
     let createdAt: ContinuousClock.Instant
 
     /// Set on the event loop on every read and write, read by the idle check
-    /// and CLIENT LIST: an atomic, the one field two threads touch.
+    /// and CLIENT LIST: an atomic, like `replyBacklog`.
     let lastInteraction = Atomic<Int64>(0)
+    /// What the server holds for this client and has not given NIO yet.
+    let replyBacklog = ReplyBacklog()
 
     // MARK: Executor-confined
 
@@ -132,6 +134,22 @@ final class ClientState: @unchecked Sendable {
             + "rbs=0 rbp=0 obl=0 oll=0 omem=0 tot-mem=0 events=r cmd=\(lastCommand) user=default "
             + "redir=-1 resp=\(session.protocolVersion)"
     }
+}
+
+/// Bytes of replies and messages made for one client that its connection
+/// has not handed to NIO yet (waiting for a log sync, on their way to the
+/// event loop, or behind an earlier batch): counted where the deliver
+/// closures take them, uncounted where the connection writes them. With
+/// what NIO has not sent, this is the client's output buffer that
+/// `client-output-buffer-limit` bounds, and a batch still adding replies
+/// checks itself against it (Redis's reply_bytes). Its own object so the
+/// closures can count without holding the client.
+final class ReplyBacklog: Sendable {
+    private let count = Atomic<Int>(0)
+
+    var bytes: Int { count.load(ordering: .relaxed) }
+    func add(_ bytes: Int) { count.add(bytes, ordering: .relaxed) }
+    func remove(_ bytes: Int) { count.subtract(bytes, ordering: .relaxed) }
 }
 
 /// The start of the process, for a monotonic seconds count.

@@ -8,6 +8,9 @@ import Synchronization
 /// at run time), the client registry and the way to stop the server.
 final class ServerContext: Sendable {
     let configuration: Mutex<ServerConfiguration>
+    /// The limits connections check on every read and reply; CONFIG SET
+    /// replaces them with the configuration (`ServerCommands.config`).
+    let bufferLimits: Mutex<ClientBufferLimits>
     let registry = ClientRegistry()
     let executor: EngineExecutor
     let stats = ServerStats()
@@ -26,11 +29,13 @@ final class ServerContext: Sendable {
 
     init(configuration: ServerConfiguration, executor: EngineExecutor, logger: Logger) {
         self.configuration = Mutex(configuration)
+        bufferLimits = Mutex(ClientBufferLimits(configuration))
         self.executor = executor
         self.logger = logger
     }
 
     var config: ServerConfiguration { configuration.withLock { $0 } }
+    var limits: ClientBufferLimits { bufferLimits.withLock { $0 } }
 
     func requestShutdown() {
         shutdownHandler.withLock { $0 }?()
@@ -60,9 +65,18 @@ struct CommandProcessor {
     /// client at a command that blocks. After each command, clients blocked
     /// on keys it filled are served (Redis's processCommand ->
     /// handleClientsBlockedOnKeys), before anything else runs.
+    ///
+    /// The output buffer limit is checked as replies are added, as Redis's
+    /// _addReplyProtoToList calls closeClientOnOutputBufferLimitReached: a
+    /// client past its class's hard limit is closed and the rest of its
+    /// pipeline never runs (400 pipelined GETs of 1 MB under an 8 MB limit
+    /// stop after 8 instead of queueing 400 MB). The soft limit's seconds
+    /// are judged by the connection (`ConnectionHandler.enforceOutputLimit`).
     func resume(_ commands: ArraySlice<[Bytes]>, id: UInt64, collector: ReplyCollector) {
         var out = collector
         var rest = commands
+        var overOutputLimit = false
+        let limits = context.limits
         client.runningBatch = id
         while !client.closing, let argv = rest.popFirst() {
             guard !argv.isEmpty else { continue }
@@ -90,16 +104,28 @@ struct CommandProcessor {
                 out.add(reply, token: tokened ? outcome.token : nil, version: client.protocolVersion)
             }
             context.blocking.serveReady(context: context, store: store)
+            let pending = out.byteCount + client.replyBacklog.bytes
+            if pending >= limits.smallestHardBytes, limits.output(subscribed: isSubscribed).isHardReached(pending) {
+                client.closing = true
+                overOutputLimit = true
+            }
         }
         client.lastExecutedBatch = id
-        var result = out.finish(authenticated: client.authenticated, close: client.closing)
-        result.subscribed = context.pubsub.registry.subscriptionCount(of: client.id) > 0
-            || context.monitors.contains(client.id)
+        var result = overOutputLimit ? BatchResult() : out.finish(authenticated: client.authenticated, close: client.closing)
+        result.close = client.closing
+        result.overOutputLimit = overOutputLimit
+        result.subscribed = isSubscribed
         client.deliverResult?(id, result)
         if client.blocked == nil, !client.resuming, !client.heldBatches.isEmpty {
             let next = client.heldBatches.removeFirst()
             run(next.batch, id: next.id)
         }
+    }
+
+    /// Whether the client listens to a channel or pattern, or monitors (see
+    /// `BatchResult.subscribed`).
+    private var isSubscribed: Bool {
+        context.pubsub.registry.subscriptionCount(of: client.id) > 0 || context.monitors.contains(client.id)
     }
 
     /// What one request answers: usually one reply; none for SHUTDOWN,

@@ -36,13 +36,8 @@ final class ConnectionHandler: ChannelInboundHandler {
         var isPush = false
     }
     private var subscribed = false
+    /// Its bytes are counted in the client's `replyBacklog` until written.
     private var output = CircularBuffer<Pending>()
-    /// Bytes of replies and messages in `output` that wait for an earlier
-    /// batch (counted with what NIO has not sent yet against the limits).
-    private var heldBytes = 0
-    /// `client-output-buffer-limit` for normal and pub/sub clients, read
-    /// from the configuration at connect and every second after.
-    private var outputLimits: (normal: ServerConfiguration.OutputBufferLimit, pubsub: ServerConfiguration.OutputBufferLimit)
     /// Since when the pending output has been above the soft limit.
     private var overSoftLimitSince: ContinuousClock.Instant?
     private var nextBatchID: UInt64 = 0
@@ -52,7 +47,6 @@ final class ConnectionHandler: ChannelInboundHandler {
         self.server = server
         let config = server.config
         authenticated = config.requirePassword == nil
-        outputLimits = (config.outputBufferLimit("normal"), config.outputBufferLimit("pubsub"))
         parser = RESPRequestParser(limits: RESPLimits(
             maxBulkLength: config.protoMaxBulkLengthBytes, authenticated: authenticated))
     }
@@ -65,7 +59,9 @@ final class ConnectionHandler: ChannelInboundHandler {
         let client = ClientState(id: server.registry.makeID(), channel: context.channel, authenticated: authenticated)
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
         let loop = context.eventLoop
+        let backlog = client.replyBacklog
         client.deliverPush = { bytes, batch in
+            backlog.add(bytes.count)
             loop.execute { handler.value.push(bytes, after: batch) }
         }
         let log = server.executor.log
@@ -73,6 +69,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         client.deliverResult = { id, result in
             guard let token = result.lastToken, token.sequence > log.releasedThrough else {
                 let bytes = result.bytes(failure: nil, releasedThrough: 0)
+                backlog.add(bytes.count)
                 loop.execute { handler.value.deliver(id, bytes, result) }
                 return
             }
@@ -80,6 +77,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             log.whenReleased(token.sequence, wakesLogThread: false) { error in
                 if error != nil { stats.logFailed.store(true, ordering: .relaxed) }
                 let bytes = result.bytes(failure: error, releasedThrough: log.releasedThrough)
+                backlog.add(bytes.count)
                 loop.execute { handler.value.deliver(id, bytes, result) }
             }
         }
@@ -115,9 +113,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     /// client, unless it waits for replies (a batch in flight is not idle)
     /// or is subscribed to a channel or pattern, or monitors.
     private func closeIfIdle() {
-        let config = server.config
-        outputLimits = (config.outputBufferLimit("normal"), config.outputBufferLimit("pubsub"))
         enforceOutputLimit()
+        let config = server.config
         guard let client, let context = channelContext, !closing, output.isEmpty, !subscribed else { return }
         let timeout = config.timeoutSeconds
         if timeout > 0 && client.idleSeconds > Int64(timeout) {
@@ -126,10 +123,20 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
     }
 
+    /// freeClient: the connection lets go of everything at once. The
+    /// handler and its `ClientState` reference each other (the client's
+    /// deliver closures hold the handler), so both links are cut here, or
+    /// every closed connection would keep both, its channel, its partial
+    /// query (up to a 512 MB bulk) and its unsent replies for good. The
+    /// executor then forgets the client in every table that names it.
     func channelInactive(context: ChannelHandlerContext) {
         closing = true
         idleCheck?.cancel()
+        idleCheck = nil
+        parser = RESPRequestParser(limits: parser.limits)
+        output.removeAll()
         if let client {
+            self.client = nil
             server.registry.remove(client.id)
             let server = self.server
             server.executor.async { store in
@@ -139,6 +146,8 @@ final class ConnectionHandler: ChannelInboundHandler {
                 CommandProcessor(context: server, store: store, client: client).discardTransaction()
                 server.pubsub.registry.unsubscribeAll(client.id)
                 server.monitors.remove(client.id)
+                client.deliverPush = nil
+                client.deliverResult = nil
             }
         }
         channelContext = nil
@@ -156,6 +165,18 @@ final class ConnectionHandler: ChannelInboundHandler {
         let buffer = unwrapInboundIn(data)
         client?.touch()
         parser.append(buffer.readableBytesView)
+        // readQueryFromClient: past client-query-buffer-limit, the client
+        // is closed before anything more of its input runs.
+        let limit = server.limits.queryBufferBytes
+        guard parser.bufferedByteCount <= limit else {
+            let address = client?.remoteAddress ?? "?"
+            server.logger.warning(
+                "Closing client that reached max query buffer length: \(address) (\(parser.bufferedByteCount) bytes buffered, limit \(limit))")
+            closing = true
+            parser = RESPRequestParser(limits: parser.limits)
+            context.close(promise: nil)
+            return
+        }
         drainParser()
     }
 
@@ -188,7 +209,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             writer.protocolError(failure)
             closing = true
             output.append(Pending(id: nextID(), bytes: writer.buffer, close: true))
-            heldBytes += writer.buffer.count
+            client?.replyBacklog.add(writer.buffer.count)
             writeReady()
         }
     }
@@ -213,9 +234,9 @@ final class ConnectionHandler: ChannelInboundHandler {
     /// queue, then flush once.
     private func deliver(_ id: UInt64, _ bytes: [UInt8], _ result: BatchResult) {
         guard channelContext != nil else { return }
+        if result.overOutputLimit { return closeOverOutputLimit() }
         if let index = output.firstIndex(where: { $0.id == id && !$0.isPush }) {
             output[index].bytes = bytes
-            heldBytes += bytes.count
             output[index].close = result.close
         }
         subscribed = result.subscribed
@@ -224,6 +245,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             parser.limits.authenticated = authenticated
         }
         writeReady()
+        enforceOutputLimit()
         if awaitingUnauthenticatedReply {
             awaitingUnauthenticatedReply = false
             drainParser()
@@ -238,7 +260,6 @@ final class ConnectionHandler: ChannelInboundHandler {
         guard channelContext != nil, !closing else { return }
         let index = output.firstIndex(where: { $0.id > batch }) ?? output.endIndex
         output.insert(Pending(id: batch, bytes: bytes, isPush: true), at: index)
-        heldBytes += bytes.count
         writeReady()
         enforceOutputLimit()
     }
@@ -248,7 +269,7 @@ final class ConnectionHandler: ChannelInboundHandler {
         var wrote = false
         while let head = output.first, let bytes = head.bytes {
             output.removeFirst()
-            heldBytes -= bytes.count
+            client?.replyBacklog.remove(bytes.count)
             if !bytes.isEmpty {
                 context.write(wrapOutboundOut(context.channel.allocator.buffer(bytes: bytes)), promise: nil)
                 wrote = true
@@ -269,27 +290,25 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     /// checkClientOutputBufferLimits: a client whose pending output (what
-    /// NIO has not sent yet, plus what waits in `output`) passes its class's
+    /// NIO has not sent yet, plus its `replyBacklog`) passes its class's
     /// hard limit, or stays above the soft limit for longer than its
     /// seconds, is closed at once (a subscriber that does not read must not
-    /// make the server hold every message for it). Checked when a pub/sub
-    /// message arrives and every second.
+    /// make the server hold every message for it). Checked as replies and
+    /// messages reach the connection and every second; a batch checks the
+    /// hard limit itself as it adds replies (`CommandProcessor.resume`).
     private func enforceOutputLimit() {
-        guard let context = channelContext, !closing else { return }
-        let limit = subscribed ? outputLimits.pubsub : outputLimits.normal
+        guard let context = channelContext, let client, !closing else { return }
+        let limit = server.limits.output(subscribed: subscribed)
         guard !limit.isUnlimited else { return }
         let unsent = (try? context.channel.syncOptions?.getOption(.bufferedWritableBytes)) ?? 0
-        let pending = unsent + heldBytes
-        let overHard = limit.hardBytes > 0 && pending >= limit.hardBytes
-        var overSoft = false
-        if limit.softBytes > 0 && pending >= limit.softBytes {
-            let since = overSoftLimitSince ?? .now
-            overSoftLimitSince = since
-            overSoft = since.duration(to: .now) > .seconds(limit.softSeconds)
-        } else {
-            overSoftLimitSince = nil
-        }
-        guard overHard || overSoft else { return }
+        guard limit.isReached(unsent + client.replyBacklog.bytes, softSince: &overSoftLimitSince) else { return }
+        closeOverOutputLimit()
+    }
+
+    /// freeClient for the output buffer limit: what is still queued is
+    /// dropped, not written.
+    private func closeOverOutputLimit() {
+        guard let context = channelContext, !closing else { return }
         server.logger.warning("Client \(client?.remoteAddress ?? "?") closed for overcoming of output buffer limits.")
         closing = true
         context.close(promise: nil)

@@ -113,6 +113,10 @@ struct BatchResult: Sendable {
     /// idle `timeout` spares it (clientsCronHandleTimeout skips
     /// CLIENT_PUBSUB and CLIENT_SLAVE, which monitors carry).
     var subscribed = false
+    /// The client passed its output buffer hard limit while the batch ran:
+    /// the connection writes nothing more and closes at once (Redis's
+    /// freeClientAsync from closeClientOnOutputBufferLimitReached).
+    var overOutputLimit = false
 
     /// The last token (tokens only grow within a batch): once it is
     /// released, every reply of the batch is.
@@ -141,6 +145,9 @@ struct BatchResult: Sendable {
 struct ReplyCollector {
     private var writer = RESPWriter(version: .resp2)
     private(set) var result = BatchResult()
+
+    /// The encoded replies so far.
+    var byteCount: Int { writer.buffer.count }
 
     mutating func add(_ reply: Reply, token: DurabilityToken? = nil, version: RESPVersion) {
         writer.version = version

@@ -204,7 +204,7 @@ struct ServerCommands {
     ///
     /// `appendfsync` switches the running log's policy at once
     /// (`DurableEngine.setPolicy`), as do `requirepass`, `timeout`,
-    /// `maxclients` and `protected-mode`.
+    /// `maxclients`, `protected-mode` and the client buffer limits.
     func config(_ argv: [Bytes]) -> Reply {
         if argv[1].is("help") && argv.count == 2 { return ServerCommands.configHelp }
         if let error = ServerCommands.checkImplemented(argv, ["get", "set", "resetstat"]) { return error }
@@ -228,6 +228,7 @@ struct ServerCommands {
             let policy = FsyncPolicy(updated.appendFsync)
             if policy != store.policy { store.setPolicy(policy) }
             store.engine.encodingLimits = updated.encodingLimits
+            context.bufferLimits.withLock { $0 = ClientBufferLimits(updated) }
             return .simple("OK")
         }
         context.stats.reset()  // RESETSTAT

@@ -3,8 +3,9 @@ import Testing
 @testable import CairnServer
 
 /// client-output-buffer-limit: Redis's parsing, merging and CONFIG GET
-/// rendering, and a subscriber that does not read being closed once its
-/// pending output passes the pub/sub hard limit.
+/// rendering, a subscriber that does not read being closed once its
+/// pending output passes the pub/sub hard limit, and a pipeline whose
+/// replies pass the normal hard limit being cut short where they pass it.
 @Suite struct OutputBufferLimitTests {
     @Test func configSetMergesClassesAndRendersBytes() throws {
         let server = try TestServer()
@@ -44,5 +45,28 @@ import Testing
         #expect(closed, "the subscriber was never closed")
         // The server keeps serving everyone else.
         #expect(publisher.request("PING") == "+PONG\r\n")
+    }
+
+    /// networking.c checks the limit as each reply is added
+    /// (closeClientOnOutputBufferLimitReached from _addReplyProtoToList) and
+    /// closes the client asynchronously; processInputBuffer then runs none of
+    /// the pipeline's later commands. 100 pipelined GETs of 256 KB under a
+    /// 1 MB hard limit: the client is closed after about four, and the INCRs
+    /// after that never run (Redis 7.0.15 runs 3 of them here).
+    @Test func aPipelinePastTheHardLimitIsClosedWhereItPassesIt() throws {
+        let server = try TestServer(extra: "client-output-buffer-limit normal 1mb 512kb 5\n")
+        defer { server.stop() }
+        let other = try server.client()
+        #expect(other.request("SET", "big", String(repeating: "v", count: 256 * 1024)) == "+OK\r\n")
+        let greedy = try server.client()
+        let pair = TestClient.encode(["GET", "big"]) + TestClient.encode(["INCR", "executed"])
+        greedy.send(String(repeating: pair, count: 100))
+        #expect(greedy.isClosed(), "the client was not closed")
+        let executed = Int(other.request("GET", "executed").split(separator: "\r\n").last ?? "") ?? 0
+        #expect(executed < 8, "\(executed) of 100 INCRs ran after the limit was passed")
+        #expect(other.request("INFO", "clients").contains("connected_clients:1\r\n"))
+        // Later clients, and their own big replies, are served.
+        let later = try server.client()
+        #expect(later.request("GET", "big").utf8.count == 256 * 1024 + 11)
     }
 }

@@ -88,6 +88,23 @@ public struct ServerConfiguration: Sendable {
         public var softBytes: Int
         public var softSeconds: Int
         public var isUnlimited: Bool { hardBytes == 0 && softBytes == 0 }
+
+        /// Whether `pendingBytes` is at or past the hard limit.
+        public func isHardReached(_ pendingBytes: Int) -> Bool { hardBytes > 0 && pendingBytes >= hardBytes }
+
+        /// checkClientOutputBufferLimits: past the hard limit, or above the
+        /// soft one for more than `softSeconds` since `softSince` (which this
+        /// sets when the soft limit is first passed and clears below it).
+        public func isReached(_ pendingBytes: Int, softSince: inout ContinuousClock.Instant?,
+                              now: ContinuousClock.Instant = .now) -> Bool {
+            guard softBytes > 0 && pendingBytes >= softBytes else {
+                softSince = nil
+                return isHardReached(pendingBytes)
+            }
+            let since = softSince ?? now
+            softSince = since
+            return isHardReached(pendingBytes) || since.duration(to: now) > .seconds(softSeconds)
+        }
     }
 
     /// The limit of a class (`normal`, `pubsub`; `slave` is unused by Cairn).
@@ -99,6 +116,10 @@ public struct ServerConfiguration: Sendable {
         }
         return OutputBufferLimit(hardBytes: 0, softBytes: 0, softSeconds: 0)
     }
+    /// `client-query-buffer-limit`: the most unprocessed input a client may
+    /// have buffered (Redis's client_max_querybuf_len).
+    public var queryBufferLimitBytes: Int { integer("client-query-buffer-limit") }
+
     /// The compact-encoding thresholds (`hash-max-listpack-*`,
     /// `set-max-intset-entries`, `zset-max-listpack-*`), as the engine takes them.
     public var encodingLimits: EncodingLimits {
@@ -199,4 +220,30 @@ public struct ServerConfiguration: Sendable {
     mutating func store(_ directive: Directive, _ value: String) {
         values[directive.name] = value
     }
+}
+
+/// The buffer limits every connection enforces, copied out of the
+/// configuration at start and on CONFIG SET: a connection checks them on
+/// every read and a batch after every command, which must cost a lock, not
+/// a copy and parse of every directive.
+struct ClientBufferLimits: Sendable {
+    var normal: ServerConfiguration.OutputBufferLimit
+    var pubsub: ServerConfiguration.OutputBufferLimit
+    var queryBufferBytes: Int
+    /// The smallest hard output limit in force (`Int.max` if none): below
+    /// it no client's output can pass its class's.
+    let smallestHardBytes: Int
+
+    init(_ configuration: ServerConfiguration) {
+        normal = configuration.outputBufferLimit("normal")
+        pubsub = configuration.outputBufferLimit("pubsub")
+        queryBufferBytes = configuration.queryBufferLimitBytes
+        smallestHardBytes = [normal.hardBytes, pubsub.hardBytes].filter { $0 > 0 }.min() ?? .max
+    }
+
+    /// A subscribed client is held to the pubsub class, every other to
+    /// normal. A monitor is held to pubsub too (it shares
+    /// `BatchResult.subscribed`, which spares it the idle timeout), where
+    /// Redis's getClientType counts MONITOR clients as normal.
+    func output(subscribed: Bool) -> ServerConfiguration.OutputBufferLimit { subscribed ? pubsub : normal }
 }
