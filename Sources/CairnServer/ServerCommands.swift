@@ -125,14 +125,9 @@ struct ServerCommands {
     /// DEBUG SLEEP seconds blocks the executor, as it blocks Redis's main
     /// thread (tests use it to hold commands back). Other DEBUG subcommands
     /// are Redis internals.
+    /// `enable-debug-command` is checked before this runs
+    /// (`CommandProcessor.process`, as processCommand's CMD_PROTECTED check).
     func debug(_ argv: [Bytes]) -> Reply {
-        // `enable-debug-command` (no by default), as processCommand's CMD_PROTECTED check.
-        let allowed = context.config.value(of: "enable-debug-command") ?? "no"
-        guard allowed == "yes" || (allowed == "local" && client.isLocal) else {
-            return .error("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
-                + "you can run it from a local connection, otherwise you need to set this option in the "
-                + "configuration file, and then restart the server.")
-        }
         if argv[1].is("reload") { return reload(argv) }
         if argv[1].is("sleep") && argv.count == 3 {
             let seconds = Double(String(decoding: argv[2], as: UTF8.self)) ?? 0
