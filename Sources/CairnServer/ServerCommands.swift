@@ -198,8 +198,11 @@ struct ServerCommands {
     /// CONFIG GET pattern [pattern ...] | SET name value [name value ...] | RESETSTAT.
     ///
     /// `appendfsync` switches the running log's policy at once
-    /// (`DurableEngine.setPolicy`), as do `requirepass`, `timeout`,
-    /// `maxclients` and `protected-mode`.
+    /// (`DurableEngine.setPolicy`), `loglevel` the server's log, the
+    /// encoding limits the engine's; `requirepass`, `timeout`,
+    /// `maxclients` and `protected-mode` are read where they are used.
+    /// `port`, `bind` and `dir` are refused unless unchanged
+    /// (`DirectiveTable.fixedWhileRunning`).
     func config(_ argv: [Bytes]) -> Reply {
         if argv[1].is("help") && argv.count == 2 { return ServerCommands.configHelp }
         if let error = ServerCommands.checkImplemented(argv, ["get", "set", "resetstat"]) { return error }
@@ -212,10 +215,18 @@ struct ServerCommands {
             guard argv.count % 2 == 0 else { return .error(ServerError.wrongArity("config|set").line) }
             let pairs = stride(from: 2, to: strings.count, by: 2).map { (strings[$0], strings[$0 + 1]) }
             let updated: ServerConfiguration
+            let isLocal = client.isLocal
             do throws(ConfigurationError) {
                 updated = try context.configuration.withLock { configuration throws(ConfigurationError) in
-                    try configuration.set(pairs)
-                    return configuration
+                    var candidate = configuration
+                    try candidate.set(pairs, clientIsLocal: isLocal)
+                    // Checked after every value, as Redis's apply step follows all its sets.
+                    for (name, reason) in DirectiveTable.fixedWhileRunning
+                    where candidate.value(of: name) != configuration.value(of: name) {
+                        throw .setFailed(argument: name, reason: reason)
+                    }
+                    configuration = candidate
+                    return candidate
                 }
             } catch {
                 return .error(error.replyMessage)
@@ -223,6 +234,10 @@ struct ServerCommands {
             let policy = FsyncPolicy(updated.appendFsync)
             if policy != store.policy { store.setPolicy(policy) }
             store.engine.encodingLimits = updated.encodingLimits
+            // A RedisLogHandler shares its level among its copies, so this
+            // changes what every Logger of the server writes.
+            var logger = context.logger
+            logger.logLevel = RedisLogHandler.level(updated.logLevel)
             return .simple("OK")
         }
         context.stats.reset()  // RESETSTAT
