@@ -125,6 +125,7 @@ struct ServerCommands {
     /// DEBUG SLEEP seconds blocks the executor, as it blocks Redis's main
     /// thread (tests use it to hold commands back). Other DEBUG subcommands
     /// are Redis internals.
+    ///
     /// `enable-debug-command` is checked before this runs
     /// (`CommandProcessor.process`, as processCommand's CMD_PROTECTED check).
     func debug(_ argv: [Bytes]) -> Reply {
