@@ -158,6 +158,13 @@ struct CommandProcessor {
         client.lastCommand = spec.name
         var server: ServerCommand?
         if case .server(let name, _) = command { server = name }
+        // CMD_PROTECTED, right after arity (before NOAUTH and MULTI
+        // queueing): inside MULTI a refused DEBUG is this error at once and
+        // EXECABORT at EXEC, as redis-server 7.0.15 answers.
+        if server == .debug
+            && !context.config.allowsProtectedAction("enable-debug-command", clientIsLocal: client.isLocal) {
+            return reject(.debugNotAllowed, spec)
+        }
         if !client.authenticated && !spec.flags.contains(.noAuth) { return reject(.noAuth, spec) }
         if client.transaction != nil && spec.flags.contains(.noMulti) {
             return reject(ServerError("ERR Command not allowed inside a transaction"), spec)

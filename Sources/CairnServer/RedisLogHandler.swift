@@ -1,4 +1,5 @@
 import Logging
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,14 +10,20 @@ import Glibc
 /// Redis logs read these.
 public struct RedisLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level
+    /// Shared by every copy of the handler (each Logger made from it), so
+    /// CONFIG SET loglevel changes what the whole server writes at once.
+    public var logLevel: Logger.Level {
+        get { level.current }
+        nonmutating set { level.current = newValue }
+    }
+    private let level: SharedLevel
     /// A descriptor, not a FILE*, so the handler is Sendable; each line is one `write`.
     private let descriptor: Int32
 
     /// `path` empty: standard output. A file that cannot be opened falls
     /// back to standard output.
     public init(level: Logger.Level, path: String = "") {
-        logLevel = level
+        self.level = SharedLevel(level)
         let opened = path.isEmpty ? -1 : open(path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
         descriptor = opened >= 0 ? opened : STDOUT_FILENO
     }
@@ -56,5 +63,15 @@ public struct RedisLogHandler: LogHandler {
         let line = "\(getpid()):M \(date).\(String(repeating: "0", count: 3 - millis.count))\(millis) \(mark) \(event.message)\n"
         var bytes = Array(line.utf8)
         _ = bytes.withUnsafeMutableBytes { write(descriptor, $0.baseAddress, $0.count) }
+    }
+}
+
+/// The level a RedisLogHandler and its copies share.
+private final class SharedLevel: Sendable {
+    private let level: Mutex<Logger.Level>
+    init(_ level: Logger.Level) { self.level = Mutex(level) }
+    var current: Logger.Level {
+        get { level.withLock { $0 } }
+        set { level.withLock { $0 = newValue } }
     }
 }

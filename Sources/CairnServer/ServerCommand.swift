@@ -131,6 +131,10 @@ struct ServerError: Error, Sendable {
             + "are allowed in this context")
     }
 
+    /// processCommand's refusal of DEBUG while `enable-debug-command` does not allow the client.
+    static let debugNotAllowed = ServerError("ERR DEBUG command not allowed. If the enable-debug-command option is "
+        + "set to \"local\", you can run it from a local connection, otherwise you need to set this option in the "
+        + "configuration file, and then restart the server.")
     static let syntax = ServerError("ERR syntax error")
     static let noAuth = ServerError("NOAUTH Authentication required.")
     static let wrongPass = ServerError("WRONGPASS invalid username-password pair or user is disabled.")

@@ -125,14 +125,10 @@ struct ServerCommands {
     /// DEBUG SLEEP seconds blocks the executor, as it blocks Redis's main
     /// thread (tests use it to hold commands back). Other DEBUG subcommands
     /// are Redis internals.
+    ///
+    /// `enable-debug-command` is checked before this runs
+    /// (`CommandProcessor.process`, as processCommand's CMD_PROTECTED check).
     func debug(_ argv: [Bytes]) -> Reply {
-        // `enable-debug-command` (no by default), as processCommand's CMD_PROTECTED check.
-        let allowed = context.config.value(of: "enable-debug-command") ?? "no"
-        guard allowed == "yes" || (allowed == "local" && client.isLocal) else {
-            return .error("ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", "
-                + "you can run it from a local connection, otherwise you need to set this option in the "
-                + "configuration file, and then restart the server.")
-        }
         if argv[1].is("reload") { return reload(argv) }
         if argv[1].is("sleep") && argv.count == 3 {
             let seconds = Double(String(decoding: argv[2], as: UTF8.self)) ?? 0
@@ -203,8 +199,11 @@ struct ServerCommands {
     /// CONFIG GET pattern [pattern ...] | SET name value [name value ...] | RESETSTAT.
     ///
     /// `appendfsync` switches the running log's policy at once
-    /// (`DurableEngine.setPolicy`), as do `requirepass`, `timeout`,
-    /// `maxclients`, `protected-mode` and the client buffer limits.
+    /// (`DurableEngine.setPolicy`), `loglevel` the server's log, the
+    /// encoding limits the engine's, the client buffer limits every
+    /// connection's; `requirepass`, `timeout`, `maxclients` and
+    /// `protected-mode` are read where they are used. `port`, `bind` and
+    /// `dir` are refused unless unchanged (`DirectiveTable.fixedWhileRunning`).
     func config(_ argv: [Bytes]) -> Reply {
         if argv[1].is("help") && argv.count == 2 { return ServerCommands.configHelp }
         if let error = ServerCommands.checkImplemented(argv, ["get", "set", "resetstat"]) { return error }
@@ -217,10 +216,18 @@ struct ServerCommands {
             guard argv.count % 2 == 0 else { return .error(ServerError.wrongArity("config|set").line) }
             let pairs = stride(from: 2, to: strings.count, by: 2).map { (strings[$0], strings[$0 + 1]) }
             let updated: ServerConfiguration
+            let isLocal = client.isLocal
             do throws(ConfigurationError) {
                 updated = try context.configuration.withLock { configuration throws(ConfigurationError) in
-                    try configuration.set(pairs)
-                    return configuration
+                    var candidate = configuration
+                    try candidate.set(pairs, clientIsLocal: isLocal)
+                    // Checked after every value, as Redis's apply step follows all its sets.
+                    for (name, reason) in DirectiveTable.fixedWhileRunning
+                    where candidate.value(of: name) != configuration.value(of: name) {
+                        throw .setFailed(argument: name, reason: reason)
+                    }
+                    configuration = candidate
+                    return candidate
                 }
             } catch {
                 return .error(error.replyMessage)
@@ -229,6 +236,10 @@ struct ServerCommands {
             if policy != store.policy { store.setPolicy(policy) }
             store.engine.encodingLimits = updated.encodingLimits
             context.bufferLimits.withLock { $0 = ClientBufferLimits(updated) }
+            // A RedisLogHandler shares its level among its copies, so this
+            // changes what every Logger of the server writes.
+            var logger = context.logger
+            logger.logLevel = RedisLogHandler.level(updated.logLevel)
             return .simple("OK")
         }
         context.stats.reset()  // RESETSTAT

@@ -67,6 +67,38 @@ import Testing
                 == "ERR CONFIG SET failed (possibly related to argument 'slaveof') - can't set immutable config")
     }
 
+    /// PROTECTED_CONFIG (dir, dbfilename), refused in the immutable check's
+    /// place, as redis-server 7.0.15 answers with enable-protected-configs no;
+    /// appendfilename and appenddirname are immutable in 7.0.15.
+    @Test func protectedConfigsNeedEnableProtectedConfigs() throws {
+        let protected = { (name: String) in
+            "ERR CONFIG SET failed (possibly related to argument '\(name)') - can't set protected config"
+        }
+        #expect(setError([("dir", "/tmp")]) == protected("dir"))
+        #expect(setError([("DBFILENAME", "x.rdb")]) == protected("DBFILENAME"))
+        #expect(setError([("timeout", "1"), ("dir", "/tmp")]) == protected("dir"))
+        #expect(setError([("dir", "/tmp"), ("foo", "1")]) == protected("dir"), "the first refusal wins")
+        #expect(setError([("foo", "1"), ("dir", "/tmp")])
+                == "ERR Unknown option or number of arguments for CONFIG SET - 'foo'")
+        #expect(setError([("dir", "/tmp"), ("timeout", "x")]) == protected("dir"), "before any value is checked")
+        #expect(setError([("appendfilename", "a")])
+                == "ERR CONFIG SET failed (possibly related to argument 'appendfilename') - can't set immutable config")
+        #expect(setError([("appenddirname", "a")])
+                == "ERR CONFIG SET failed (possibly related to argument 'appenddirname') - can't set immutable config")
+        #expect(setError([("enable-protected-configs", "yes")])
+                == "ERR CONFIG SET failed (possibly related to argument 'enable-protected-configs') - can't set immutable config")
+
+        var allowed = try ServerConfiguration.load(text: "enable-protected-configs yes\n").0
+        try allowed.set([("dbfilename", "x.rdb")])
+        #expect(allowed.value(of: "dbfilename") == "x.rdb")
+        var local = try ServerConfiguration.load(text: "enable-protected-configs local\n").0
+        #expect(throws: ConfigurationError.setFailed(argument: "dbfilename", reason: "can't set protected config")) {
+            try local.set([("dbfilename", "x.rdb")], clientIsLocal: false)
+        }
+        try local.set([("dbfilename", "y.rdb")], clientIsLocal: true)
+        #expect(local.value(of: "dbfilename") == "y.rdb")
+    }
+
     @Test func getPatterns() {
         let config = ServerConfiguration()
         #expect(config.get(pattern: "port").map(\.name) == ["port"])

@@ -34,6 +34,37 @@ import CairnTestSupport
         #expect(client.reply() == "$-1\r\n")
     }
 
+    /// DEBUG inside MULTI, as redis-server 7.0.15 answers: refused by
+    /// `enable-debug-command no` at once (not QUEUED), which dooms EXEC;
+    /// when enabled, queued and run by EXEC like any command.
+    @Test func debugInsideMulti() throws {
+        let denied = "-ERR DEBUG command not allowed. If the enable-debug-command option is set to \"local\", you can "
+            + "run it from a local connection, otherwise you need to set this option in the configuration file, and "
+            + "then restart the server.\r\n"
+        let refusing = try TestServer(extra: "requirepass pw\n")
+        let client = try refusing.client()
+        // Checked before NOAUTH, as processCommand's CMD_PROTECTED check.
+        #expect(client.request("DEBUG", "SLEEP", "0") == denied)
+        #expect(client.request("AUTH", "pw") == "+OK\r\n")
+        #expect(client.request("MULTI") == "+OK\r\n")
+        #expect(client.request("DEBUG", "SLEEP", "0") == denied)
+        #expect(client.request("SET", "a", "1") == "+QUEUED\r\n")
+        #expect(client.request("EXEC") == "-EXECABORT Transaction discarded because of previous errors.\r\n")
+        #expect(client.request("GET", "a") == "$-1\r\n")
+        #expect(client.request("DEBUG") == "-ERR wrong number of arguments for 'debug' command\r\n", "arity first")
+        refusing.stop()
+
+        let allowing = try TestServer(extra: "enable-debug-command yes\n")
+        defer { allowing.stop() }
+        let debugger = try allowing.client()
+        debugger.send("MULTI\r\nDEBUG SLEEP 0\r\nSET a 1\r\nDEBUG FOO\r\nDEBUG RELOAD\r\nEXEC\r\nGET a\r\n")
+        #expect(debugger.reply() == "+OK\r\n")
+        for _ in 0..<4 { #expect(debugger.reply() == "+QUEUED\r\n") }
+        #expect(debugger.reply() == "*4\r\n+OK\r\n+OK\r\n"
+            + "-ERR unknown subcommand or wrong number of arguments for 'FOO'. Try DEBUG HELP.\r\n+OK\r\n")
+        #expect(debugger.reply() == "$1\r\n1\r\n", "the reload kept what the transaction wrote")
+    }
+
     @Test func nestingAndWatchInsideMulti() throws {
         let server = try TestServer()
         defer { server.stop() }

@@ -72,6 +72,18 @@ import Testing
         let t = TestEngine()
         #expect(t.run("BLPOP", "a", "-1") == .err("ERR timeout is negative"))
         #expect(t.run("BLPOP", "a", "abc") == .err("ERR timeout is not a float or out of range"))
+        // redis-server 7.0.15: a timeout whose milliseconds pass LLONG_MAX
+        // converts to LLONG_MIN, so inf and 1e20 are "negative"; nan and a
+        // leading space are not floats.
+        for timeout in ["inf", "-inf", "+inf", "1e20", "1e16", "9223372036854775807", "1e400"] {
+            #expect(t.run("BLPOP", "a", timeout) == .err("ERR timeout is negative"), "BLPOP a \(timeout)")
+        }
+        #expect(t.run("BZPOPMIN", "a", "inf") == .err("ERR timeout is negative"))
+        #expect(t.run("BLMPOP", "1e20", "1", "a", "LEFT") == .err("ERR timeout is negative"))
+        #expect(t.run("BLPOP", "a", "nan") == .err("ERR timeout is not a float or out of range"))
+        #expect(t.run("BLPOP", "a", " 1") == .err("ERR timeout is not a float or out of range"))
+        // 1e15 s is 1e18 ms, still a long long: Redis blocks (for ever, in practice).
+        #expect(execute(t, "BLPOP", "a", "1e15").block != nil)
         #expect(t.run("BLMPOP", "abc", "1", "q", "LEFT") == .err("ERR timeout is not a float or out of range"))
         #expect(t.run("BLMPOP", "0", "1", "q", "UP") == syntaxError)
         #expect(t.run("BLMPOP", "0", "0", "q", "LEFT") == .err("ERR numkeys should be greater than 0"))

@@ -57,6 +57,43 @@ import Testing
         #expect(all.keys.count == 200)
     }
 
+    /// redis-server 7.0.15: `count*10` overflows into a negative
+    /// maxiterations that never reaches zero, so a huge COUNT walks the
+    /// whole table in one call (each SCAN-family command, hashes and sorted
+    /// sets with their doubled COUNT included).
+    @Test func hugeCountScansEverythingInOneCall() throws {
+        let t = TestEngine()
+        for i in 0..<1000 { t.run("SET", "k\(i)", "v") }
+        for i in 0..<300 { t.run("HSET", "h", "f\(i)", "v") }
+        for i in 0..<1000 { t.run("SADD", "s", "m\(i)") }
+        for i in 0..<300 { t.run("ZADD", "z", "\(i)", "m\(i)") }
+        let all = try #require(ScanTests.page(t.run("SCAN", "0", "COUNT", "9223372036854775807")))
+        #expect(all.cursor == "0")
+        #expect(all.keys.count == 1003)
+        let fields = try #require(ScanTests.page(t.run("HSCAN", "h", "0", "COUNT", "9223372036854775807")))
+        #expect(fields.cursor == "0" && fields.keys.count == 600)
+        let members = try #require(ScanTests.page(t.run("SSCAN", "s", "0", "COUNT", "9223372036854775807")))
+        #expect(members.cursor == "0" && members.keys.count == 1000)
+        let scored = try #require(ScanTests.page(t.run("ZSCAN", "z", "0", "COUNT", "9223372036854775807")))
+        #expect(scored.cursor == "0" && scored.keys.count == 600)
+        #expect(t.run("SCAN", "0", "COUNT", "9223372036854775808") == notInteger)
+    }
+
+    /// The all-ones cursor is the last bucket in reverse-binary order: one
+    /// bucket, then cursor 0 (redis-server answers "0" for both spellings).
+    @Test func largestCursorIsTheLastBucket() throws {
+        let t = TestEngine()
+        for i in 0..<1000 { t.run("SET", "key:\(i)", "v") }
+        let last = try #require(ScanTests.page(t.run("SCAN", "18446744073709551615")))
+        #expect(last.cursor == "0")
+        #expect(last.keys.count < 20)
+        let wrapped = try #require(ScanTests.page(t.run("SCAN", "-1", "COUNT", "1000")))
+        #expect(wrapped.cursor == "0" && wrapped.keys == last.keys, "strtoul reads -1 as ULONG_MAX")
+        #expect(ScanTests.page(t.run("SCAN", "-18446744073709551615")) != nil, "-(2^64-1) wraps to 1")
+        #expect(t.run("SCAN", "-18446744073709551616") == .err("ERR invalid cursor"))
+        #expect(t.run("SCAN", "99999999999999999999") == .err("ERR invalid cursor"))
+    }
+
     @Test func matchFiltersAfterCollecting() {
         let t = TestEngine()
         for i in 0..<100 { t.run("SET", "user:\(i)", "v") }

@@ -47,7 +47,10 @@ enum BlockingCommands {
             throw .err("timeout is not a float or out of range")
         }
         let milliseconds = (seconds * 1000).rounded(.up)
-        guard milliseconds >= 0 else { throw .err("timeout is negative") }
+        // `(long long) ceill(...)` of a value past LLONG_MAX (inf, 1e20) is
+        // x86-64's "integer indefinite", LLONG_MIN: Redis 7.0.15 answers
+        // "timeout is negative" for `BLPOP k inf` and `BLPOP k 1e20`.
+        guard milliseconds >= 0, milliseconds < 0x1p63 else { throw .err("timeout is negative") }
         guard milliseconds > 0 else { return 0 }
         // Redis converts to long long (undefined beyond); a deadline past
         // the year 292 million is "forever" in practice.

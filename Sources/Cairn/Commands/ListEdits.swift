@@ -121,7 +121,12 @@ enum ListEdits {
             index += 2
         }
         let fromTail = rank < 0
-        let skip = rank == Int64.min ? UInt64(Int64.max) + 1 : rank.magnitude
+        // RANK -9223372036854775808: Redis's `rank = -rank` leaves it
+        // negative, so `matches >= rank` holds from the first match (from
+        // the tail) and `matches-rank+1 >= count` never does: the first
+        // match, or with COUNT every match (what redis-server 7.0.15 answers).
+        let wrappedRank = rank == Int64.min
+        let skip = wrappedRank ? 1 : rank.magnitude
         guard let list = try context.list(context.key(1)) else { return count != -1 ? .array([]) : .null }
         let wanted = ByteString(context.argv[2])
         var matches: UInt64 = 0
@@ -135,7 +140,7 @@ enum ListEdits {
             guard matches >= skip else { return true }
             found.append(.integer(Int64(position)))
             if count == -1 { return false }
-            return count == 0 || UInt64(found.count) < UInt64(count)
+            return count == 0 || wrappedRank || UInt64(found.count) < UInt64(count)
         }
         if count != -1 { return .array(found) }
         return found.first ?? .null

@@ -65,15 +65,26 @@ struct ScanArguments {
     /// `count` buckets were visited (Redis's `maxiterations`).
     /// `elementsPerItem` is 2 for hashes and sorted sets, whose COUNT Redis
     /// doubles because each item is a field and a value.
+    ///
+    /// A huge COUNT (`SCAN 0 COUNT 9223372036854775807`) overflows Redis's
+    /// `count*10` into a negative `maxiterations` that `maxiterations--`
+    /// never brings to zero: Redis then walks the whole table in one call.
+    /// Saturating does the same without the overflow; the page holds what
+    /// the table holds, nothing is allocated for COUNT itself.
     func iterate(elementsPerItem: Int = 1, collected: () -> Int, _ step: (UInt64) -> UInt64) -> UInt64 {
-        let target = count.multipliedReportingOverflow(by: elementsPerItem).partialValue
-        var maxIterations = target.multipliedReportingOverflow(by: 10).partialValue
+        let target = ScanArguments.saturatingProduct(count, elementsPerItem)
+        var maxIterations = ScanArguments.saturatingProduct(target, 10)
         var next = cursor
         repeat {
             next = step(next)
             maxIterations -= 1
         } while next != 0 && maxIterations >= 0 && collected() < target
         return next
+    }
+
+    private static func saturatingProduct(_ a: Int, _ b: Int) -> Int {
+        let (product, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow ? .max : product
     }
 }
 

@@ -38,6 +38,9 @@ struct Directive: Sendable {
         static let multipleArguments = Flags(rawValue: 4)
         /// SENSITIVE_CONFIG: the value is redacted from logs.
         static let sensitive = Flags(rawValue: 8)
+        /// PROTECTED_CONFIG: CONFIG SET refuses it unless
+        /// `enable-protected-configs` allows the client (dir, dbfilename).
+        static let protected = Flags(rawValue: 16)
     }
 
     let name: String
@@ -64,6 +67,17 @@ enum DirectiveTable {
         "auto-aof-rewrite-min-size", "save", "proto-max-bulk-len", "enable-debug-command",
         "hash-max-listpack-entries", "hash-max-listpack-value", "set-max-intset-entries",
         "zset-max-listpack-entries", "zset-max-listpack-value", "client-output-buffer-limit",
+    ]
+
+    /// Directives the server reads once, at startup: it listens on `port`
+    /// and `bind` and holds its write-ahead log open in `dir`. CONFIG SET
+    /// refuses a new value for them rather than answer OK and change
+    /// nothing (Redis rebinds and chdir()s; Cairn would have to move its
+    /// listeners and its log).
+    static let fixedWhileRunning: [(name: String, reason: String)] = [
+        ("port", "Cairn binds its port at startup only: set 'port' in the configuration file and restart"),
+        ("bind", "Cairn binds its addresses at startup only: set 'bind' in the configuration file and restart"),
+        ("dir", "Cairn's write-ahead log is open in this directory: set 'dir' in the configuration file and restart"),
     ]
 
     /// Lower-cased name or alias -> directive (config.c registers aliases as
@@ -137,7 +151,7 @@ enum DirectiveTable {
         Directive("cluster-config-file", alias: nil, .string, default: "nodes.conf", flags: [.immutable]),
         Directive("cluster-announce-hostname", alias: nil, .string, default: "", flags: []),
         Directive("syslog-ident", alias: nil, .string, default: "redis", flags: [.immutable]),
-        Directive("dbfilename", alias: nil, .string, default: "dump.rdb", flags: []),
+        Directive("dbfilename", alias: nil, .string, default: "dump.rdb", flags: [.protected]),
         Directive("appendfilename", alias: nil, .string, default: "appendonly.aof", flags: [.immutable]),
         Directive("appenddirname", alias: nil, .string, default: "appendonlydir", flags: [.immutable]),
         Directive("server_cpulist", alias: nil, .string, default: "", flags: [.immutable]),
@@ -253,7 +267,7 @@ enum DirectiveTable {
         Directive("tls-protocols", alias: nil, .string, default: "", flags: []),
         Directive("tls-ciphers", alias: nil, .string, default: "", flags: []),
         Directive("tls-ciphersuites", alias: nil, .string, default: "", flags: []),
-        Directive("dir", alias: nil, .special, default: "./cairn-data", flags: []),
+        Directive("dir", alias: nil, .special, default: "./cairn-data", flags: [.protected]),
         Directive("save", alias: nil, .special, default: "3600 1 300 100 60 10000", flags: [.multipleArguments]),
         Directive("client-output-buffer-limit", alias: nil, .special, default: "normal 0 0 0 slave 268435456 67108864 60 pubsub 33554432 8388608 60", flags: [.multipleArguments]),
         Directive("oom-score-adj-values", alias: nil, .special, default: "0 200 800", flags: [.multipleArguments]),

@@ -187,12 +187,22 @@ public struct ServerConfiguration: Sendable {
     ///
     /// A multi-argument directive (`save`, `bind`) splits its value on single
     /// spaces, as Redis's performInterfaceSet does.
-    public mutating func set(_ pairs: [(String, String)]) throws(ConfigurationError) {
+    ///
+    /// A protected directive (`dir`, `dbfilename`) is refused, in the same
+    /// check as an immutable one, unless `enable-protected-configs` is
+    /// `yes`, or `local` and `clientIsLocal`:
+    ///
+    ///     // "ERR CONFIG SET failed (possibly related to argument 'dir') - can't set protected config"
+    public mutating func set(_ pairs: [(String, String)], clientIsLocal: Bool = false) throws(ConfigurationError) {
         var resolved: [(directive: Directive, spelling: String, value: String)] = []
         for (name, value) in pairs {
             guard let directive = DirectiveTable.lookup(name) else { throw .unknownOption(name) }
             if directive.flags.contains(.immutable) {
                 throw .setFailed(argument: name, reason: "can't set immutable config")
+            }
+            if directive.flags.contains(.protected)
+                && !allowsProtectedAction("enable-protected-configs", clientIsLocal: clientIsLocal) {
+                throw .setFailed(argument: name, reason: "can't set protected config")
             }
             // Redis compares table entries, and an alias is an entry of its own.
             let spelling = name.lowercased()
@@ -214,6 +224,15 @@ public struct ServerConfiguration: Sendable {
             }
         }
         values = updated
+    }
+
+    /// allowProtectedAction (config.c): whether `option`
+    /// (`enable-protected-configs`, `enable-debug-command`,
+    /// `enable-module-command`: no, yes or local) lets this client through;
+    /// `local` means a loopback client (networking.c islocalClient).
+    func allowsProtectedAction(_ option: String, clientIsLocal: Bool) -> Bool {
+        let allowed = values[option] ?? "no"
+        return allowed == "yes" || (allowed == "local" && clientIsLocal)
     }
 
     /// Stores a checked value (the loader's path).

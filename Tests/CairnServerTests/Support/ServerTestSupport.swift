@@ -14,14 +14,14 @@ final class TestServer {
     var port: Int { server.port }
 
     /// `extra` is redis.conf text appended to the test defaults.
-    init(directory: String? = nil, extra: String = "", fileIO: any FileIO = PosixFileIO()) throws {
+    /// `logger` defaults to one that drops everything.
+    init(directory: String? = nil, extra: String = "", fileIO: any FileIO = PosixFileIO(),
+         logger: Logger = Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() })) throws {
         let directory = directory ?? TestServer.makeDirectory()
         self.directory = directory
         let text = "port 0\nbind 127.0.0.1\ndir \(directory)\nappendfsync always\n" + extra
         let (configuration, _) = try ServerConfiguration.load(text: text)
-        server = try CairnServer.start(configuration: configuration,
-                                       logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }),
-                                       fileIO: fileIO)
+        server = try CairnServer.start(configuration: configuration, logger: logger, fileIO: fileIO)
     }
 
     func stop() {
