@@ -8,7 +8,7 @@ import Testing
     @Test func documentedExampleHeader() {
         let bytes = SegmentHeader(firstSequence: 1).encoded()
         #expect(Hex.bytes(bytes) == "434149524e57414c"
-            + "01000000" + "00000000" + "0100000000000000" + "00000000" + "b8a1dac3")
+            + "02000000" + "00000000" + "0100000000000000" + "00000000" + "40f05bb3")
     }
 
     @Test func roundTrip() throws {
@@ -17,7 +17,7 @@ import Testing
             #expect(bytes.count == SegmentHeader.byteCount)
             let header = try SegmentHeader(decoding: bytes + [9, 9, 9])
             #expect(header == SegmentHeader(firstSequence: first))
-            #expect(header.formatVersion == 1)
+            #expect(header.formatVersion == 2)
             #expect(header.flags == 0)
         }
     }
@@ -32,7 +32,10 @@ import Testing
         #expect(throws: SegmentHeaderError.badMagic(found: Bytes(repeating: 0, count: 8))) {
             try SegmentHeader(decoding: Bytes(repeating: 0, count: 32))
         }
-        #expect(throws: SegmentHeaderError.unsupportedVersion(2)) { try SegmentHeader(decoding: rewritten(good, at: 8, UInt32(2))) }
+        #expect(throws: SegmentHeaderError.unsupportedVersion(3)) { try SegmentHeader(decoding: rewritten(good, at: 8, UInt32(3))) }
+        #expect(throws: SegmentHeaderError.unsupportedVersion(0)) { try SegmentHeader(decoding: rewritten(good, at: 8, UInt32(0))) }
+        // Version 1 (no part frames yet) is still read.
+        #expect((try? SegmentHeader(decoding: rewritten(good, at: 8, UInt32(1))))?.formatVersion == 1)
         var flipped = good
         flipped[20] ^= 1
         #expect(throws: SegmentHeaderError.checksumMismatch(
@@ -58,7 +61,7 @@ import Testing
 
     @Test func errorsNameWhatIsWrong() {
         #expect(SegmentHeaderError.unsupportedVersion(9).description
-            == "unsupported segment format version 9 (this build reads version 1)")
+            == "unsupported segment format version 9 (this build reads versions 1 to 2)")
         #expect(SegmentHeaderError.checksumMismatch(stored: 1, computed: 0xABCDEF01).description
             == "segment header checksum mismatch: stored 0x00000001, computed 0xabcdef01")
     }

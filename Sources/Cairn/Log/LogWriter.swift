@@ -89,12 +89,20 @@ public final class LogWriter: Sendable {
         var writtenThrough: UInt64
         var durableThrough: UInt64
         /// Encoded records not yet written, in order.
-        var pending: [(sequence: UInt64, frame: Bytes)] = []
+        var pending: [PendingRecord] = []
         /// When the oldest written-but-unsynced record was written.
         var unsyncedSince: ContinuousClock.Instant?
         var lastSync = ContinuousClock.now
         var lateSyncs = 0
         var syncs = 0
+    }
+
+    /// One record's frames, numbered `firstSequence...sequence` (several
+    /// when it is split into parts; always written to one segment).
+    struct PendingRecord: Sendable {
+        var firstSequence: UInt64
+        var sequence: UInt64
+        var frame: Bytes
     }
 
     /// What only the flusher touches.
@@ -159,9 +167,13 @@ public final class LogWriter: Sendable {
         }
     }
 
-    /// Numbers `effects` as the next record and adds its frame to the pending
-    /// buffer (no I/O). Accepted while the disk is full (the record waits
-    /// with the others); refused once the writer failed or closed.
+    /// Numbers `effects` as the next record and adds its frames to the
+    /// pending buffer (no I/O). A record of any size is taken: one longer
+    /// than `maximumPayloadBytes` becomes several part frames, one number
+    /// each (docs/FORMAT.md, "Long records"); the number returned is the
+    /// last one's, which its reply waits for. Accepted while the disk is
+    /// full (the record waits with the others); refused once the writer
+    /// failed or closed.
     @discardableResult
     public func append(_ effects: [Effect], timestampMilliseconds: Int64) throws(StorageError) -> UInt64 {
         let directoryPath = directoryPath
@@ -172,18 +184,20 @@ public final class LogWriter: Sendable {
             case .closed: throw .closed(directory: directoryPath)
             case .writable, .diskFull: break
             }
-            let sequence = shared.lastSequence + 1
-            let frame: Bytes
+            let first = shared.lastSequence + 1
+            var frame: Bytes = []
+            let count: Int
             do throws(RecordEncodingError) {
-                frame = try RecordFrame.encode(effects, sequence: sequence, durableThrough: shared.durableThrough,
-                                               timestampMilliseconds: timestampMilliseconds,
+                count = try RecordFrame.append(effects, sequence: first, durableThrough: shared.durableThrough,
+                                               timestampMilliseconds: timestampMilliseconds, to: &frame,
                                                maximumPayloadBytes: maximumPayloadBytes)
             } catch {
                 throw .unencodable(error)
             }
-            shared.pending.append((sequence, frame))
-            shared.lastSequence = sequence
-            return sequence
+            let last = first + UInt64(count - 1)
+            shared.pending.append(PendingRecord(firstSequence: first, sequence: last, frame: frame))
+            shared.lastSequence = last
+            return last
         }
     }
 
@@ -231,9 +245,9 @@ public final class LogWriter: Sendable {
 
     // MARK: Writing
 
-    private func takePending() throws(StorageError) -> [(sequence: UInt64, frame: Bytes)] {
+    private func takePending() throws(StorageError) -> [PendingRecord] {
         let directoryPath = directoryPath
-        return try shared.withLock { (shared) throws(StorageError) -> [(sequence: UInt64, frame: Bytes)] in
+        return try shared.withLock { (shared) throws(StorageError) -> [PendingRecord] in
             switch shared.state {
             case .failed(let error): throw .failStopped(cause: error)
             case .closed: throw .closed(directory: directoryPath)
@@ -246,7 +260,7 @@ public final class LogWriter: Sendable {
     }
 
     /// Puts records a failed write left back in front of the ones appended since.
-    private func restore(_ remaining: ArraySlice<(sequence: UInt64, frame: Bytes)>) {
+    private func restore(_ remaining: ArraySlice<PendingRecord>) {
         guard !remaining.isEmpty else { return }
         shared.withLock { shared in shared.pending = Array(remaining) + shared.pending }
     }
@@ -292,22 +306,22 @@ public final class LogWriter: Sendable {
     /// Writes the frames, as few writes as the segment size limit allows,
     /// rotating to a new segment where it is reached; `frames` keeps what
     /// was not written.
-    private func write(_ frames: inout ArraySlice<(sequence: UInt64, frame: Bytes)>,
+    private func write(_ frames: inout ArraySlice<PendingRecord>,
                        into output: inout Output) throws(StorageError) {
         let limit = Int64(configuration.segmentSizeLimit)
         while let first = frames.first {
             if output.segment == nil {
-                try startSegment(&output, firstSequence: first.sequence)
+                try startSegment(&output, firstSequence: first.firstSequence)
             } else if let current = output.segment, current.recordCount > 0,
                       current.endOffset + Int64(first.frame.count) > limit {
-                try rotate(&output, to: first.sequence)
+                try rotate(&output, to: first.firstSequence)
             }
             guard var current = output.segment else { return }
             var batch: Bytes = []
             var count = 0
-            for (_, frame) in frames {
-                if count > 0, current.endOffset + Int64(batch.count + frame.count) > limit { break }
-                batch += frame
+            for record in frames {
+                if count > 0, current.endOffset + Int64(batch.count + record.frame.count) > limit { break }
+                batch += record.frame
                 count += 1
             }
             try current.write(batch, recordCount: count, fileIO: fileIO)

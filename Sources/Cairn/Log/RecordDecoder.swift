@@ -34,13 +34,19 @@ public struct RecordDecoder: Sendable {
 
     /// Largest payload accepted; a longer declared length is corruption.
     public let maximumPayloadBytes: Int
-    /// The stream offset of the next frame: after the last record returned.
-    public private(set) var nextFrameOffset: Int
+    /// The stream offset where the next record starts: after the last
+    /// record returned (a long record's first part while its parts are
+    /// still coming; where a torn tail would be cut).
+    public var nextFrameOffset: Int { assembler.firstPart?.frameOffset ?? readOffset }
 
     private var state = State.awaitingHeader
     private var buffer: Bytes = []
-    /// The index in `buffer` of the byte at `nextFrameOffset`.
+    /// The index in `buffer` of the byte at `readOffset`.
     private var readIndex = 0
+    /// The stream offset of the next frame to read.
+    private var readOffset: Int
+    /// The parts of a long record read so far.
+    private var assembler = RecordAssembler()
 
     /// Consumed bytes are dropped from the buffer's front once at least this
     /// many have gathered and they are half of it, so memory stays near the
@@ -51,13 +57,16 @@ public struct RecordDecoder: Sendable {
     ///   (`SegmentHeader.byteCount` when reading a segment after its header);
     ///   records and corruption verdicts report offsets from it.
     public init(startOffset: Int = 0, maximumPayloadBytes: Int = RecordFrame.defaultMaximumPayloadBytes) {
-        self.nextFrameOffset = startOffset
+        self.readOffset = startOffset
         self.maximumPayloadBytes = maximumPayloadBytes
     }
 
-    /// Bytes given but not yet returned as records: a partial frame, or the
-    /// start of a bad one. Zero at a clean end of stream.
-    public var bufferedByteCount: Int { buffer.count - readIndex }
+    /// Bytes given but not yet returned as records: a partial frame, the
+    /// parts of a long record so far, or the start of a bad frame. Zero at a
+    /// clean end of stream.
+    public var bufferedByteCount: Int { unreadByteCount + (readOffset - nextFrameOffset) }
+
+    private var unreadByteCount: Int { buffer.count - readIndex }
 
     /// Adds the next bytes of the stream.
     public mutating func append(_ bytes: Bytes) {
@@ -69,46 +78,66 @@ public struct RecordDecoder: Sendable {
         buffer.append(contentsOf: bytes)
     }
 
-    /// The next record, or `.needMoreBytes`, or why the frame at
-    /// `nextFrameOffset` is not a record.
+    /// The next record (a long record once its last part is read), or
+    /// `.needMoreBytes`, or why the frame at the read position is not one.
     public mutating func next() -> FrameDecodeResult {
-        switch state {
-        case .failed(let corruption):
-            return .corrupt(corruption)
-        case .awaitingHeader:
-            guard bufferedByteCount >= RecordFrame.headerByteCount else { return .needMoreBytes }
-            let header = buffer.withUnsafeBytes { RecordFrame.readHeader($0, at: readIndex) }
-            if let defect = RecordFrame.headerDefect(header, maximumPayloadBytes: maximumPayloadBytes) {
-                return fail(defect)
+        while true {
+            let result: FrameDecodeResult
+            switch state {
+            case .failed(let corruption):
+                return .corrupt(corruption)
+            case .awaitingHeader:
+                guard unreadByteCount >= RecordFrame.headerByteCount else { return .needMoreBytes }
+                let header = buffer.withUnsafeBytes { RecordFrame.readHeader($0, at: readIndex) }
+                if let defect = RecordFrame.headerDefect(header, maximumPayloadBytes: maximumPayloadBytes) {
+                    return fail(defect)
+                }
+                state = .awaitingPayload(header)
+                result = readPayload(header)
+            case .awaitingPayload(let header):
+                result = readPayload(header)
             }
-            state = .awaitingPayload(header)
-            return readPayload(header)
-        case .awaitingPayload(let header):
-            return readPayload(header)
+            if case .record(let frame) = result, frame.part != .whole { continue }  // a part taken; read on
+            return result
         }
     }
 
     private mutating func readPayload(_ header: RecordFrame.Header) -> FrameDecodeResult {
-        guard bufferedByteCount >= RecordFrame.headerByteCount + header.payloadByteCount else { return .needMoreBytes }
-        let result = buffer.withUnsafeBytes {
-            RecordFrame.decodeBody($0, at: readIndex, header, frameOffset: nextFrameOffset)
+        guard unreadByteCount >= RecordFrame.headerByteCount + header.payloadByteCount else { return .needMoreBytes }
+        var effects = EffectBuffer()
+        let frameOffset = readOffset
+        let index = readIndex
+        let recordStart = nextFrameOffset  // this frame, or the first part of the record it continues
+        let verdict = buffer.withUnsafeBytes { bytes -> Result<RecordFrame.VerifiedFrame, FrameCorruption> in
+            switch RecordFrame.decodeBody(bytes, at: index, header, frameOffset: frameOffset, into: &effects) {
+            case .record(let frame):
+                let start = index + RecordFrame.headerByteCount
+                let payload = UnsafeRawBufferPointer(rebasing: bytes[start..<start + header.payloadByteCount])
+                if let corruption = assembler.take(frame, payload: payload, into: &effects) { return .failure(corruption) }
+                return .success(frame)
+            case .corrupt(let corruption): return .failure(corruption)
+            case .needMoreBytes: preconditionFailure("the whole frame is buffered")
+            }
         }
-        switch result {
-        case .record(let record):
-            readIndex += record.frameByteCount
-            nextFrameOffset += record.frameByteCount
+        switch verdict {
+        case .success(let frame):
+            readIndex += frame.frameByteCount
+            readOffset += frame.frameByteCount
             state = .awaitingHeader
             compact()
-        case .corrupt(let corruption):
+            guard assembler.firstPart == nil else { return .record(frame.record([])) }
+            let record = frame.record(effects.effects)
+            return .record(DecodedRecord(sequence: record.sequence, durableThrough: record.durableThrough,
+                                         timestampMilliseconds: record.timestampMilliseconds, effects: record.effects,
+                                         frameOffset: recordStart, frameByteCount: readOffset - recordStart))
+        case .failure(let corruption):
             state = .failed(corruption)
-        case .needMoreBytes:
-            break
+            return .corrupt(corruption)
         }
-        return result
     }
 
     private mutating func fail(_ reason: FrameCorruption.Reason) -> FrameDecodeResult {
-        let corruption = FrameCorruption(frameOffset: nextFrameOffset, reason: reason)
+        let corruption = FrameCorruption(frameOffset: readOffset, reason: reason)
         state = .failed(corruption)
         return .corrupt(corruption)
     }
@@ -122,6 +151,53 @@ public struct RecordDecoder: Sendable {
             buffer.removeSubrange(0..<readIndex)
             readIndex = 0
         }
+    }
+}
+
+/// Joins the parts of a long record (docs/FORMAT.md, "Long records"): a
+/// first part, middle parts, a last part, numbered one after another, in
+/// one segment. Only the joined payload is effects. `RecordDecoder` and
+/// recovery share it, so both accept the same part sequences.
+struct RecordAssembler {
+    /// The joined payload so far.
+    private(set) var payload: Bytes = []
+    /// The first part's number and offset, while parts are pending.
+    private(set) var firstPart: (sequence: UInt64, frameOffset: Int)?
+
+    /// Takes a verified frame whose payload is `bytes`. For a whole frame,
+    /// `effects` already holds its effects; for a last part they are
+    /// decoded from the joined payload into `effects`; for a first or
+    /// middle part `effects` is left empty (nothing to apply yet). A part
+    /// out of order, or a joined payload that is not effects, is corruption
+    /// (at the frame, or at the first part for the joined payload).
+    mutating func take(_ frame: RecordFrame.VerifiedFrame, payload bytes: UnsafeRawBufferPointer,
+                       into effects: inout EffectBuffer) -> FrameCorruption? {
+        let part = frame.header.part
+        switch (part, firstPart) {
+        case (.whole, nil):
+            return nil
+        case (.first, nil):
+            firstPart = (frame.header.sequence, frame.frameOffset)
+            payload = Bytes(bytes)
+            return nil
+        case (.middle, .some):
+            payload.append(contentsOf: bytes)
+            return nil
+        case (.last, .some(let first)):
+            payload.append(contentsOf: bytes)
+            defer { reset() }
+            let defect = payload.withUnsafeBytes { RecordPayload.decode($0, into: &effects) }
+            return defect.map { FrameCorruption(frameOffset: first.frameOffset, reason: $0) }
+        default:
+            defer { reset() }
+            return FrameCorruption(frameOffset: frame.frameOffset, reason: .partOutOfOrder(part, afterPart: firstPart != nil))
+        }
+    }
+
+    /// Drops the parts read so far.
+    mutating func reset() {
+        payload = []
+        firstPart = nil
     }
 }
 
@@ -153,6 +229,10 @@ public struct DecodedRecord: Sendable, Equatable {
     public let frameOffset: Int
     /// Header and payload.
     public let frameByteCount: Int
+    /// `.whole` for a frame that is a record; for a long record split into
+    /// parts, `RecordDecoder` returns the joined record as `.whole` with the
+    /// last part's number and the first part's offset.
+    public var part: FramePart = .whole
 
     /// The offset just after this frame, where the next one starts.
     public var nextFrameOffset: Int { frameOffset + frameByteCount }
@@ -186,6 +266,10 @@ public struct FrameCorruption: Error, Sendable, Equatable, CustomStringConvertib
         /// A checksummed payload that is not well-formed effects; the
         /// offset is from the payload's first byte.
         case malformedEffect(payloadOffset: Int, MalformedEffect)
+        /// A part of a long record where it cannot be: a middle or last part
+        /// with no first part before it, or a whole record or first part
+        /// while a long record's parts are pending (`afterPart`).
+        case partOutOfOrder(FramePart, afterPart: Bool)
     }
 
     public var description: String {
@@ -210,6 +294,9 @@ public struct FrameCorruption: Error, Sendable, Equatable, CustomStringConvertib
             return "effect at payload offset \(offset) names database \(database), outside 0-15"
         case .malformedEffect(let offset, let defect):
             return "malformed effect at payload offset \(offset): \(defect)"
+        case .partOutOfOrder(let part, let afterPart):
+            return afterPart ? "a \(part) frame inside a long record whose last part is missing"
+                : "a \(part) part of a long record with no first part before it"
         }
     }
 }

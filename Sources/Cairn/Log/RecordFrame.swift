@@ -4,7 +4,7 @@
 ///
 /// ```
 /// offset size field
-///      0    4 payload length N, u32 LE
+///      0    4 payload length N (bits 0-29), part flags (bits 30-31), u32 LE
 ///      4    4 masked CRC-32C of bytes 0..<4, then bytes 8..<32+N, u32 LE
 ///      8    8 sequence number, u64 LE (>= 1, +1 per record)
 ///     16    8 durable-through, u64 LE (highest sequence synced when written)
@@ -12,7 +12,11 @@
 ///     32    N payload: effects (`RecordPayload`)
 /// ```
 ///
-/// Frames follow one another with no padding. The checksum covers the length
+/// A record whose payload is longer than the maximum frame payload is
+/// written as several frames, one sequence number each, in one segment:
+/// its first part, middle parts and last part (`FramePart`, leveldb's
+/// FIRST/MIDDLE/LAST); replay applies it once the last part is read, so
+/// all of it or none. Frames follow one another with no padding. The checksum covers the length
 /// field too, so a torn or flipped length can never make the reader accept a
 /// frame boundary the writer did not write (and skip or misread what follows).
 /// `durable-through` lets the torn-tail proof tell a later frame written
@@ -34,8 +38,23 @@ public enum RecordFrame {
     /// command, key and framing. A larger declared length is corruption.
     public static let defaultMaximumPayloadBytes = 512 * 1024 * 1024 + 64 * 1024
     /// The smallest possible frame (a one-argument, empty-string effect);
-    /// bounds how many frames the rest of a segment can hold.
+    /// bounds how many frames the rest of a segment can hold. (A part frame
+    /// may be shorter; the bound only narrows the torn-tail proof's window
+    /// of sequence numbers, and parts of one record share a batch.)
     static let minimumFrameByteCount = headerByteCount + RecordPayload.minimumEffectByteCount
+    /// The length field's bits 30 and 31: which part of a record a frame is.
+    static let partFlagsMask: UInt32 = 0xC000_0000
+    /// The largest payload one frame can declare (bits 0-29 of the length).
+    static let lengthFieldLimit = Int(~partFlagsMask)
+
+    // MARK: Parts
+
+    /// The frames a record of `payloadByteCount` bytes takes when no frame
+    /// may carry more than `maximumPayloadBytes`.
+    static func frameCount(payloadByteCount: Int, maximumPayloadBytes: Int) -> Int {
+        let limit = max(1, min(maximumPayloadBytes, lengthFieldLimit))
+        return max(1, (payloadByteCount + limit - 1) / limit)
+    }
 
     // MARK: Encoding
 
@@ -53,12 +72,16 @@ public enum RecordFrame {
         return frame
     }
 
-    /// Appends the frame holding `effects` to `frames` (a group-commit batch
-    /// collects several). On error `frames` is unchanged.
+    /// Appends the frames holding `effects` to `frames` (a group-commit
+    /// batch collects several): one frame numbered `sequence`, or, when the
+    /// payload is longer than `maximumPayloadBytes`, one per part, numbered
+    /// from `sequence` on. Returns how many frames (sequence numbers) it
+    /// took (`frameCount`). On error `frames` is unchanged.
+    @discardableResult
     public static func append(
         _ effects: [Effect], sequence: UInt64, durableThrough: UInt64, timestampMilliseconds: Int64,
         to frames: inout Bytes, maximumPayloadBytes: Int = defaultMaximumPayloadBytes
-    ) throws(RecordEncodingError) {
+    ) throws(RecordEncodingError) -> Int {
         guard sequence >= 1 else { throw .zeroSequence }
         guard durableThrough < sequence else { throw .durableThroughNotBelowSequence(durableThrough: durableThrough, sequence: sequence) }
         guard !effects.isEmpty else { throw .noEffects }
@@ -70,18 +93,47 @@ public enum RecordFrame {
             guard !effect.argv.isEmpty else { throw .emptyArgv(effectIndex: index) }
             payloadByteCount += RecordPayload.encodedByteCount(effect)
         }
-        let limit = min(maximumPayloadBytes, Int(UInt32.max))
-        guard payloadByteCount <= limit else { throw .payloadTooLarge(byteCount: payloadByteCount, limit: limit) }
+        let limit = max(1, min(maximumPayloadBytes, lengthFieldLimit))
+        let count = frameCount(payloadByteCount: payloadByteCount, maximumPayloadBytes: limit)
+        if count == 1 {
+            let start = frames.count
+            frames.reserveCapacity(start + headerByteCount + payloadByteCount)
+            appendHeader(payloadByteCount: payloadByteCount, part: .whole, sequence: sequence,
+                         durableThrough: durableThrough, timestampMilliseconds: timestampMilliseconds, to: &frames)
+            for effect in effects { RecordPayload.append(effect, to: &frames) }
+            assert(frames.count - start == headerByteCount + payloadByteCount, "payload size computed wrongly")
+            sealFrame(at: start, in: &frames)
+            return 1
+        }
+        // A long record: encode the payload once, then cut it into parts.
+        var payload: Bytes = []
+        payload.reserveCapacity(payloadByteCount)
+        for effect in effects { RecordPayload.append(effect, to: &payload) }
+        frames.reserveCapacity(frames.count + count * headerByteCount + payloadByteCount)
+        for index in 0..<count {
+            let range = index * limit..<min(payloadByteCount, (index + 1) * limit)
+            let part: FramePart = index == 0 ? .first : index == count - 1 ? .last : .middle
+            let start = frames.count
+            appendHeader(payloadByteCount: range.count, part: part, sequence: sequence + UInt64(index),
+                         durableThrough: durableThrough, timestampMilliseconds: timestampMilliseconds, to: &frames)
+            frames.append(contentsOf: payload[range])
+            sealFrame(at: start, in: &frames)
+        }
+        return count
+    }
 
-        let start = frames.count
-        frames.reserveCapacity(start + headerByteCount + payloadByteCount)
-        frames.appendLittleEndian(UInt32(payloadByteCount))
-        frames.appendLittleEndian(UInt32(0))  // checksum, patched below
+    private static func appendHeader(payloadByteCount: Int, part: FramePart, sequence: UInt64, durableThrough: UInt64,
+                                     timestampMilliseconds: Int64, to frames: inout Bytes) {
+        frames.appendLittleEndian(UInt32(payloadByteCount) | part.lengthFieldFlags)
+        frames.appendLittleEndian(UInt32(0))  // checksum, patched by sealFrame
         frames.appendLittleEndian(sequence)
         frames.appendLittleEndian(durableThrough)
         frames.appendLittleEndian(timestampMilliseconds)
-        for effect in effects { RecordPayload.append(effect, to: &frames) }
-        assert(frames.count - start == headerByteCount + payloadByteCount, "payload size computed wrongly")
+    }
+
+    /// Stores the checksum of the complete frame that starts at `start`.
+    private static func sealFrame(at start: Int, in frames: inout Bytes) {
+        let payloadByteCount = frames.count - start - headerByteCount
         let checksum = frames.withUnsafeBytes { maskedChecksum($0, frameAt: start, payloadByteCount: payloadByteCount) }
         frames.storeLittleEndian(checksum, at: start + 4)
     }
@@ -91,6 +143,7 @@ public enum RecordFrame {
     /// A frame's fixed fields, read but not yet verified.
     struct Header: Sendable {
         let payloadByteCount: Int
+        let part: FramePart
         let storedChecksum: UInt32
         let sequence: UInt64
         let durableThrough: UInt64
@@ -99,8 +152,10 @@ public enum RecordFrame {
 
     /// The header at `index`; the caller has checked 32 bytes are there.
     static func readHeader(_ bytes: UnsafeRawBufferPointer, at index: Int) -> Header {
-        Header(
-            payloadByteCount: Int(bytes.loadLittleEndian(at: index, as: UInt32.self)),
+        let lengthField = bytes.loadLittleEndian(at: index, as: UInt32.self)
+        return Header(
+            payloadByteCount: Int(lengthField & ~partFlagsMask),
+            part: FramePart(lengthField: lengthField),
             storedChecksum: bytes.loadLittleEndian(at: index + 4, as: UInt32.self),
             sequence: bytes.loadLittleEndian(at: index + 8, as: UInt64.self),
             durableThrough: bytes.loadLittleEndian(at: index + 16, as: UInt64.self),
@@ -111,7 +166,7 @@ public enum RecordFrame {
     /// space, or a length no valid frame can have (so the reader does not
     /// wait for, or buffer, bytes that cannot belong to a record).
     static func headerDefect(_ header: Header, maximumPayloadBytes: Int) -> FrameCorruption.Reason? {
-        if header.payloadByteCount == 0, header.storedChecksum == 0, header.sequence == 0,
+        if header.payloadByteCount == 0, header.part == .whole, header.storedChecksum == 0, header.sequence == 0,
            header.durableThrough == 0, header.timestampMilliseconds == 0 {
             return .zeroFilled
         }
@@ -132,7 +187,7 @@ public enum RecordFrame {
         func record(_ effects: [Effect]) -> DecodedRecord {
             DecodedRecord(sequence: header.sequence, durableThrough: header.durableThrough,
                           timestampMilliseconds: header.timestampMilliseconds, effects: effects,
-                          frameOffset: frameOffset, frameByteCount: frameByteCount)
+                          frameOffset: frameOffset, frameByteCount: frameByteCount, part: header.part)
         }
     }
 
@@ -166,7 +221,12 @@ public enum RecordFrame {
         }
         let payloadStart = index + headerByteCount
         let payload = UnsafeRawBufferPointer(rebasing: bytes[payloadStart..<payloadStart + header.payloadByteCount])
-        if let reason = RecordPayload.decode(payload, into: &effects) {
+        if header.part != .whole {
+            // A part's bytes are effects only once joined to the others
+            // (`RecordAssembler`); alone it must just be non-empty.
+            effects.count = 0
+            guard !payload.isEmpty else { return .corrupt(FrameCorruption(frameOffset: frameOffset, reason: .zeroEffects)) }
+        } else if let reason = RecordPayload.decode(payload, into: &effects) {
             return .corrupt(FrameCorruption(frameOffset: frameOffset, reason: reason))
         }
         return .record(VerifiedFrame(header: header, frameOffset: frameOffset))
@@ -216,9 +276,33 @@ public enum RecordEncodingError: Error, Sendable, Equatable {
     case databaseOutOfRange(database: Int, effectIndex: Int)
     /// An effect has no command name.
     case emptyArgv(effectIndex: Int)
-    /// The payload would exceed the maximum the reader accepts.
-    case payloadTooLarge(byteCount: Int, limit: Int)
     /// A frame cannot claim its own record (or a later one) was already
     /// durable when it was written.
     case durableThroughNotBelowSequence(durableThrough: UInt64, sequence: UInt64)
+}
+
+/// Which part of a record a frame holds (the length field's bits 30-31):
+/// a whole record, or the first, a middle or the last part of one split
+/// across frames because it is longer than one frame may be.
+public enum FramePart: Sendable, Equatable {
+    case whole, first, middle, last
+
+    /// Bit 31: more parts follow. Bit 30: parts came before.
+    init(lengthField: UInt32) {
+        switch (lengthField & 0x8000_0000 != 0, lengthField & 0x4000_0000 != 0) {
+        case (false, false): self = .whole
+        case (true, false): self = .first
+        case (true, true): self = .middle
+        case (false, true): self = .last
+        }
+    }
+
+    var lengthFieldFlags: UInt32 {
+        switch self {
+        case .whole: 0
+        case .first: 0x8000_0000
+        case .middle: 0xC000_0000
+        case .last: 0x4000_0000
+        }
+    }
 }

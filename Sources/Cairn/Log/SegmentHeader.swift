@@ -5,8 +5,8 @@
 /// ```
 /// offset size field
 ///      0    8 magic "CAIRNWAL"
-///      8    4 format version, u32 LE (1)
-///     12    4 flags, u32 LE (0; no flag is defined in version 1)
+///      8    4 format version, u32 LE (2; 1 is read too)
+///     12    4 flags, u32 LE (0; no flag is defined)
 ///     16    8 first sequence number, u64 LE (>= 1)
 ///     24    4 reserved, zero
 ///     28    4 masked CRC-32C of bytes 0..<28, u32 LE
@@ -22,8 +22,12 @@ public struct SegmentHeader: Sendable, Equatable {
     public static let byteCount = 32
     /// "CAIRNWAL": a file that does not start with it is not a Cairn segment.
     public static let magic: Bytes = Array("CAIRNWAL".utf8)
-    /// The version this code writes and the only one it reads.
-    public static let currentFormatVersion: UInt32 = 1
+    /// The version this code writes. Version 2 added long records split
+    /// into part frames (the length field's bits 30-31); a version 1 segment
+    /// is read by the same rules (its writer never set those bits).
+    public static let currentFormatVersion: UInt32 = 2
+    /// The versions this code reads.
+    public static let readableFormatVersions: ClosedRange<UInt32> = 1...2
 
     /// Bytes 0..<12 (magic and version) mean the same in every version, so a
     /// reader can always tell "not ours" from "ours, but newer".
@@ -76,7 +80,7 @@ public struct SegmentHeader: Sendable, Equatable {
         let found = Bytes(bytes[0..<magic.count])
         guard found == magic else { return .failure(.badMagic(found: found)) }
         let version = bytes.loadLittleEndian(at: 8, as: UInt32.self)
-        guard version == currentFormatVersion else { return .failure(.unsupportedVersion(version)) }
+        guard readableFormatVersions.contains(version) else { return .failure(.unsupportedVersion(version)) }
         let stored = bytes.loadLittleEndian(at: checksumOffset, as: UInt32.self)
         let computed = CRC32C.mask(CRC32C.extend(0, UnsafeRawBufferPointer(rebasing: bytes[0..<checksumOffset])))
         guard stored == computed else { return .failure(.checksumMismatch(stored: stored, computed: computed)) }
@@ -113,7 +117,7 @@ public enum SegmentHeaderError: Error, Sendable, Equatable, CustomStringConverti
         case .badMagic(let found):
             return "not a Cairn log segment: magic is \(Hex.bytes(found)), expected \(Hex.bytes(SegmentHeader.magic)) (\"CAIRNWAL\")"
         case .unsupportedVersion(let version):
-            return "unsupported segment format version \(version) (this build reads version \(SegmentHeader.currentFormatVersion))"
+            return "unsupported segment format version \(version) (this build reads versions \(SegmentHeader.readableFormatVersions.lowerBound) to \(SegmentHeader.readableFormatVersions.upperBound))"
         case .checksumMismatch(let stored, let computed):
             return "segment header checksum mismatch: stored \(Hex.word(stored)), computed \(Hex.word(computed))"
         case .unsupportedFlags(let flags):

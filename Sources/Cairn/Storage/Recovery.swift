@@ -238,7 +238,10 @@ enum Recovery {
     }
 
     /// Replays the segment's records numbered `after + 1` on, until record
-    /// `until` (if given) or the first frame that is not the expected record.
+    /// `until` (if given) or the first frame that is not the expected one.
+    /// A long record's parts are joined and applied at its last part; when
+    /// the data stops inside one, `End` points at its first part (where a
+    /// torn tail is cut) and `lastSequence` at the record before it.
     private static func replay(_ bytes: Bytes, path: String, until: UInt64?, after: UInt64,
                                engine: Engine, configuration: LogConfiguration) throws(StorageError) -> End {
         // The whole segment is in memory, so frames are decoded in place
@@ -247,10 +250,13 @@ enum Recovery {
         var end = End(offset: SegmentHeader.byteCount, lastSequence: after)
         // One buffer for every record's effects: decoding reuses its arrays.
         var effects = EffectBuffer()
-        while until.map({ end.lastSequence < $0 }) ?? true {
-            let expected = end.lastSequence + 1
+        var assembler = RecordAssembler()
+        var readOffset = SegmentHeader.byteCount
+        var frameSequence = after
+        while until.map({ frameSequence < $0 }) ?? true {
+            let expected = frameSequence + 1
             let verdict = bytes.withUnsafeBytes {
-                RecordFrame.decodeFrame($0, at: end.offset, frameOffset: end.offset,
+                RecordFrame.decodeFrame($0, at: readOffset, frameOffset: readOffset,
                                         maximumPayloadBytes: configuration.maximumPayloadBytes, into: &effects)
             }
             switch verdict {
@@ -263,24 +269,39 @@ enum Recovery {
                         : "an older record \(record.sequence) where record \(expected) was expected"
                     return end
                 }
+                let misplaced = bytes.withUnsafeBytes { buffer -> FrameCorruption? in
+                    let start = readOffset + RecordFrame.headerByteCount
+                    let payload = UnsafeRawBufferPointer(rebasing: buffer[start..<start + record.payloadByteCount])
+                    return assembler.take(frame, payload: payload, into: &effects)
+                }
+                if let misplaced {
+                    end.stop = "\(misplaced) where record \(expected) was expected"
+                    return end
+                }
+                frameSequence = record.sequence
+                readOffset = frame.nextFrameOffset
+                if record.part == .first || record.part == .middle { continue }  // applied with its last part
                 do throws(ReplayError) {
                     try engine.replay(effects.current)
                 } catch {
-                    throw .replayFailed(file: path, offset: frame.frameOffset, message: error.description)
+                    throw .replayFailed(file: path, offset: end.offset, message: error.description)
                 }
                 end.lastSequence = record.sequence
                 end.recordCount += 1
-                end.offset = frame.nextFrameOffset
+                end.offset = readOffset
             case .needMoreBytes:
-                let remaining = bytes.count - end.offset
-                end.isClean = remaining == 0
+                let remaining = bytes.count - readOffset
+                end.isClean = remaining == 0 && assembler.firstPart == nil
                 end.stop = end.isClean ? "the segment ends before record \(expected)"
-                    : "record \(expected) is incomplete (\(remaining) bytes at the end of the file)"
+                    : "record \(expected) is incomplete (\(bytes.count - end.offset) bytes at the end of the file)"
                 return end
             case .corrupt(let corruption):
                 end.stop = "\(corruption) where record \(expected) was expected"
                 return end
             }
+        }
+        if assembler.firstPart != nil {
+            end.stop = "the segment ends inside a long record (records \(end.lastSequence + 1)...\(frameSequence) are its first parts)"
         }
         return end
     }
