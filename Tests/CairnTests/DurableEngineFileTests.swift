@@ -104,9 +104,11 @@ final class TemporaryDataDirectory {
         let before = store.engine.digest()
         let lastStart = store.writer.segmentEndOffsetForTesting
         _ = try store.execute(Self.argv("HSET", "h", "field", String(repeating: "z", count: 40)), session: &session)
+        let dataEnd = Int(store.writer.segmentEndOffsetForTesting)
         try store.close()
         let segment = directory.path + "/00000000000000000001.wal"
-        let full = try Data(contentsOf: URL(fileURLWithPath: segment))
+        // The records; preallocated zeros follow them in the file.
+        let full = try Data(contentsOf: URL(fileURLWithPath: segment)).prefix(dataEnd)
         try full.prefix(full.count - 1).write(to: URL(fileURLWithPath: segment))
         #expect(throws: StorageError.self) { _ = try Self.open(directory) }
         try Manifest(durableThrough: 5, segments: ["00000000000000000001.wal"]).publish(inDirectory: directory.path, fileIO: directory.io)

@@ -83,7 +83,11 @@ enum GoldenLog {
         }
         let digest = store.engine.digest()
         try store.close()
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: directory.path + "/" + segmentName))
+        // The writer preallocates: the file goes on in zeros after the records.
+        let file = try Data(contentsOf: URL(fileURLWithPath: directory.path + "/" + segmentName))
+        let offsets = frameOffsets(of: file)
+        let end = offsets.last.map { $0 + 32 + Int(file[$0]) + Int(file[$0 + 1]) << 8 } ?? SegmentHeader.byteCount
+        let bytes = file.prefix(end)
         return (bytes, frameOffsets(of: bytes), digest)
     }
 
@@ -93,7 +97,7 @@ enum GoldenLog {
         let bytes = Array(bytes)
         var offsets: [Int] = []
         var offset = SegmentHeader.byteCount
-        while offset + 4 <= bytes.count {
+        while offset + 4 <= bytes.count, bytes[offset..<min(bytes.count, offset + 32)].contains(where: { $0 != 0 }) {
             offsets.append(offset)
             let length = (0..<4).reduce(0) { $0 | Int(bytes[offset + $1]) << (8 * $1) }
             offset += 32 + length

@@ -30,11 +30,14 @@ import CairnTestSupport
     static func open(_ fileIO: any FileIO, seed: UInt64, policy: FsyncPolicy = .always,
                      clock: ManualClock = ManualClock(milliseconds: start),
                      maximumPayloadBytes: Int = RecordFrame.defaultMaximumPayloadBytes) throws -> DurableEngine {
-        try DurableEngine.open(directory: "/data", fileIO: fileIO, policy: policy,
-                               configuration: EngineConfiguration(clock: clock, randomSeed: seed),
-                               // everysec: sync every 2 ms, so syncs land between commands.
-                               log: LogConfiguration(segmentSizeLimit: 1500, maximumPayloadBytes: maximumPayloadBytes,
-                                                     syncInterval: .milliseconds(2)))
+        // everysec: sync every 2 ms, so syncs land between commands.
+        var log = LogConfiguration(segmentSizeLimit: 1500, maximumPayloadBytes: maximumPayloadBytes,
+                                   syncInterval: .milliseconds(2))
+        // Reserved space in steps of 1500 bytes (the segment limit), a write
+        // needing 256 bytes beyond its arguments: cuts land in fallocates too.
+        log.writeHeadroomBytes = 256
+        return try DurableEngine.open(directory: "/data", fileIO: fileIO, policy: policy,
+                                      configuration: EngineConfiguration(clock: clock, randomSeed: seed), log: log)
     }
 
     /// What the crash points exercised, so the test can tell it tested something.

@@ -26,6 +26,14 @@ public struct LogConfiguration: Sendable {
     /// instead (`StorageError.tornTailRefused`). Loss below the seal is
     /// refused either way.
     public var acceptsTornTail = true
+    /// Space is reserved (`fallocate`) in steps of this many bytes (at most
+    /// the segment size limit): a new segment gets one step, a segment whose
+    /// free reserved space runs short gets another.
+    public var reservationStepBytes: Int = 4 * 1024 * 1024
+    /// A write command runs only while at least this much reserved space
+    /// (plus its arguments' size) is free for its record: so a full disk
+    /// refuses it before it changes anything (`LogWriter.reserve`).
+    public var writeHeadroomBytes: Int = 64 * 1024
 
     public init(segmentSizeLimit: Int = 64 * 1024 * 1024,
                 maximumPayloadBytes: Int = RecordFrame.defaultMaximumPayloadBytes,
@@ -95,6 +103,23 @@ public final class LogWriter: Sendable {
         var lastSync = ContinuousClock.now
         var lateSyncs = 0
         var syncs = 0
+        /// The current segment's reserved space; nil before it exists.
+        var reservation: Reservation?
+
+        var pendingByteCount: Int64 { pending.reduce(0) { $0 + Int64($1.frame.count) } }
+    }
+
+    /// Allocated space in the current segment ahead of its records
+    /// (docs/ARCHITECTURE.md, "Failures"): records are written into space
+    /// reserved before they were accepted, so a full disk refuses a write
+    /// before it runs, not after it changed memory.
+    struct Reservation: Sendable {
+        let handle: FileDescriptorHandle
+        /// Where the records accepted so far (written or pending) end.
+        var acceptedEnd: Int64
+        /// The end of the allocated space.
+        var reservedEnd: Int64
+        var free: Int64 { reservedEnd - acceptedEnd }
     }
 
     /// One record's frames, numbered `firstSequence...sequence` (several
@@ -150,11 +175,67 @@ public final class LogWriter: Sendable {
                               durableThrough: resume.lastSequence))
         var segment: SegmentWriter?
         if let path = resume.segmentPath {
-            segment = try SegmentWriter.resume(path, firstSequence: resume.segmentFirstSequence,
-                                               endOffset: resume.segmentEndOffset,
-                                               recordCount: resume.segmentRecordCount, fileIO: directory.fileIO)
+            let resumed = try SegmentWriter.resume(path, firstSequence: resume.segmentFirstSequence,
+                                                   endOffset: resume.segmentEndOffset,
+                                                   recordCount: resume.segmentRecordCount, fileIO: directory.fileIO)
+            // Zeros after the last record (preallocated) are reserved space.
+            let size = (try? directory.fileIO.size(resumed.handle)) ?? resumed.endOffset
+            shared.withLock {
+                $0.reservation = Reservation(handle: resumed.handle, acceptedEnd: resumed.endOffset,
+                                             reservedEnd: max(size, resumed.endOffset))
+            }
+            segment = resumed
         }
         output = Mutex(Output(segment: segment, liveSegments: resume.segmentNames))
+    }
+
+    private var reservationStep: Int64 {
+        Int64(max(RecordFrame.headerByteCount, min(configuration.reservationStepBytes, configuration.segmentSizeLimit)))
+    }
+
+    /// Makes sure `byteCount` bytes of reserved space are free for the next
+    /// record, allocating more (`fallocate`, one step or more) when they are
+    /// not, and creating the first segment if there is none. Called before a
+    /// write command runs: when the space cannot be had it throws
+    /// `.diskFull` and the command must not run (nothing changed). Also
+    /// throws the writer's refusal (failed, closed).
+    public func reserve(_ byteCount: Int) throws(StorageError) {
+        let directoryPath = directoryPath
+        // One lock on the usual path: the space is there.
+        let needsSegment = try shared.withLock { (shared) throws(StorageError) -> Bool? in
+            switch shared.state {
+            case .failed(let error): throw .failStopped(cause: error)
+            case .closed: throw .closed(directory: directoryPath)
+            case .writable, .diskFull: break
+            }
+            guard let reservation = shared.reservation else { return true }
+            return reservation.free >= Int64(byteCount) ? nil : false
+        }
+        guard let needsSegment else { return }
+        if needsSegment {
+            // The first write of a new log (or of one whose segment creation
+            // failed): the log thread has nothing to write, so creating the
+            // segment here does not wait for it.
+            try output.withLock { (output) throws(StorageError) in
+                if output.segment == nil { try startSegment(&output, firstSequence: writtenThrough + 1) }
+            }
+        }
+        let step = reservationStep
+        let fileIO = fileIO
+        try shared.withLock { (shared) throws(StorageError) in
+            guard var reservation = shared.reservation else { return }
+            let short = Int64(byteCount) - reservation.free
+            guard short > 0 else { return }
+            let length = max(step, short)
+            do throws(IOError) {
+                // Under the lock: a rotation cannot close the handle meanwhile.
+                try fileIO.fallocate(reservation.handle, offset: reservation.reservedEnd, length: length)
+            } catch {
+                throw error.isOutOfSpace ? .diskFull(error) : .io(error)
+            }
+            reservation.reservedEnd += length
+            shared.reservation = reservation
+        }
     }
 
     /// The error a write would get now, or nil when the writer accepts writes.
@@ -195,6 +276,20 @@ public final class LogWriter: Sendable {
                 throw .unencodable(error)
             }
             let last = first + UInt64(count - 1)
+            if var reservation = shared.reservation {
+                // A record longer than what `reserve` made sure of (its
+                // command grew past its arguments and the headroom): try to
+                // reserve the rest now; if even that fails, the write hits
+                // ENOSPC in `flush` and waits as before (known limit).
+                reservation.acceptedEnd += Int64(frame.count)
+                if reservation.free < 0 {
+                    let length = max(reservationStep, -reservation.free)
+                    if (try? fileIO.fallocate(reservation.handle, offset: reservation.reservedEnd, length: length)) != nil {
+                        reservation.reservedEnd += length
+                    }
+                }
+                shared.reservation = reservation
+            }
             shared.pending.append(PendingRecord(firstSequence: first, sequence: last, frame: frame))
             shared.lastSequence = last
             return last
@@ -219,6 +314,7 @@ public final class LogWriter: Sendable {
                     try segment.sync(fileIO: fileIO)
                     markSynced(timed: policy == .everySecond)
                 }
+                try rotateIfFull(&output)
             } catch {
                 record(error)
                 throw error
@@ -237,6 +333,7 @@ public final class LogWriter: Sendable {
         shared.withLock { shared in
             shared.state = .closed
             shared.pending = []
+            shared.reservation = nil
         }
     }
 
@@ -303,29 +400,27 @@ public final class LogWriter: Sendable {
         }
     }
 
-    /// Writes the frames, as few writes as the segment size limit allows,
-    /// rotating to a new segment where it is reached; `frames` keeps what
-    /// was not written.
+    /// Writes the frames into the current segment, where they were
+    /// reserved (one write); `frames` keeps what was not written.
     private func write(_ frames: inout ArraySlice<PendingRecord>,
                        into output: inout Output) throws(StorageError) {
-        let limit = Int64(configuration.segmentSizeLimit)
         while let first = frames.first {
             if output.segment == nil {
+                // Records appended without a `reserve` first (expiry
+                // deletions of a new log): the segment starts here.
                 try startSegment(&output, firstSequence: first.firstSequence)
-            } else if let current = output.segment, current.recordCount > 0,
-                      current.endOffset + Int64(first.frame.count) > limit {
-                try rotate(&output, to: first.firstSequence)
             }
             guard var current = output.segment else { return }
             var batch: Bytes = []
-            var count = 0
-            for record in frames {
-                if count > 0, current.endOffset + Int64(batch.count + record.frame.count) > limit { break }
-                batch += record.frame
-                count += 1
-            }
+            for record in frames { batch += record.frame }
+            let count = frames.count
             try current.write(batch, recordCount: count, fileIO: fileIO)
             output.segment = current
+            let end = current.endOffset
+            shared.withLock { shared in
+                // Records written without a reservation (see above) used space too.
+                if let reservation = shared.reservation, reservation.acceptedEnd < end { shared.reservation?.acceptedEnd = end }
+            }
             let written = frames[frames.startIndex + count - 1].sequence
             shared.withLock { shared in
                 shared.writtenThrough = written
@@ -335,31 +430,48 @@ public final class LogWriter: Sendable {
         }
     }
 
-    /// Finishes the current segment (synced, whatever the policy: a reader
-    /// trusts every record of a segment that is not the last) and starts the
-    /// one whose first record is `firstSequence`.
-    private func rotate(_ output: inout Output, to firstSequence: UInt64) throws(StorageError) {
-        guard let current = output.segment else { return }
+    /// Once the current segment's records reach the size limit: finishes it
+    /// (synced, whatever the policy: a reader trusts every record of a
+    /// segment that is not the last) and starts the next one, with its own
+    /// reserved space, for the records pending and to come (the next one is
+    /// `writtenThrough + 1`: only this flusher writes). Out of space for the
+    /// new segment is no error: the current one goes on, its reservation
+    /// growing by steps, and a later flush tries again.
+    private func rotateIfFull(_ output: inout Output) throws(StorageError) {
+        guard let current = output.segment, current.recordCount > 0,
+              current.endOffset >= Int64(configuration.segmentSizeLimit) else { return }
         try current.sync(fileIO: fileIO)
         markSynced(timed: false)
+        var next = output
+        do throws(StorageError) {
+            try startSegment(&next, firstSequence: writtenThrough + 1)
+        } catch {
+            if case .diskFull = error { return }
+            throw error
+        }
+        output = next
+        // The old segment's unused reserved tail is given back (a reader
+        // never looks past its last record, so no sync is needed).
+        try? fileIO.truncate(current.handle, to: current.endOffset)
         current.close(fileIO: fileIO)
-        output.segment = nil
-        try startSegment(&output, firstSequence: firstSequence)
     }
 
     /// Creates the segment whose first record is `firstSequence` (header and
-    /// directory synced), then publishes a MANIFEST that lists it and seals
-    /// the log up to `durableThrough` (at a rotation: the previous segment's
-    /// last record, just synced). Created before it is listed, so a listed
-    /// segment always existed: one missing later was lost, never "not yet
-    /// created". A crash in between leaves an unlisted file holding no record
-    /// (recovery leaves it alone; a retry replaces it). No record goes in
-    /// before the MANIFEST lists the segment.
+    /// directory synced, `reservationStepBytes` allocated), then publishes a
+    /// MANIFEST that lists it and seals the log up to `durableThrough` (at a
+    /// rotation: the previous segment's last record, just synced). Created
+    /// before it is listed, so a listed segment always existed: one missing
+    /// later was lost, never "not yet created". A crash in between leaves an
+    /// unlisted file holding no record (recovery leaves it alone; a retry
+    /// replaces it). No record goes in before the MANIFEST lists it. Then the
+    /// reservation moves to it, covering the records pending.
     private func startSegment(_ output: inout Output, firstSequence: UInt64) throws(StorageError) {
         let name = DataDirectory.segmentName(firstSequence: firstSequence)
         var live = output.liveSegments
         if live.last != name { live.append(name) }  // a retry after a failed publish lists it once
-        let segment = try SegmentWriter.create(inDirectory: directoryPath, firstSequence: firstSequence, fileIO: fileIO)
+        let step = reservationStep
+        let segment = try SegmentWriter.create(inDirectory: directoryPath, firstSequence: firstSequence,
+                                               reservingBytes: step, fileIO: fileIO)
         do throws(StorageError) {
             try publishManifest(segments: live)
         } catch {
@@ -368,6 +480,20 @@ public final class LogWriter: Sendable {
         }
         output.liveSegments = live
         output.segment = segment
+        let fileIO = fileIO
+        shared.withLock { shared in
+            var reservation = Reservation(handle: segment.handle, acceptedEnd: segment.endOffset + shared.pendingByteCount,
+                                          reservedEnd: max(step, segment.endOffset))
+            if reservation.free < 0 {
+                // More pending than one step: reserve the rest, or let the
+                // write meet ENOSPC (and wait) if even that fails.
+                let length = max(step, -reservation.free)
+                if (try? fileIO.fallocate(segment.handle, offset: reservation.reservedEnd, length: length)) != nil {
+                    reservation.reservedEnd += length
+                }
+            }
+            shared.reservation = reservation
+        }
     }
 
     private func publishManifest(segments: [String]) throws(StorageError) {

@@ -18,13 +18,15 @@ struct SegmentWriter: Sendable {
         return SegmentWriter(handle: handle, firstSequence: firstSequence, endOffset: endOffset, recordCount: recordCount)
     }
 
-    /// Creates the segment whose first record will be `firstSequence`: its
-    /// header written and synced, and the directory synced, before any record
-    /// goes in (so a durable record never sits in a file whose name or header
-    /// could vanish). A file left by an earlier failed attempt is replaced:
-    /// it can hold no record, since records numbered `firstSequence` and up
-    /// were never written.
-    static func create(inDirectory directory: String, firstSequence: UInt64,
+    /// Creates the segment whose first record will be `firstSequence`, with
+    /// `reservingBytes` allocated (`fallocate`: its records are written into
+    /// space the disk already gave; it reads as zeros, which are no record):
+    /// its header written and synced, and the directory synced, before any
+    /// record goes in (so a durable record never sits in a file whose name
+    /// or header could vanish). A file left by an earlier failed attempt is
+    /// replaced: it can hold no record, since records numbered
+    /// `firstSequence` and up were never written.
+    static func create(inDirectory directory: String, firstSequence: UInt64, reservingBytes: Int64,
                        fileIO: any FileIO) throws(StorageError) -> SegmentWriter {
         let path = DataDirectory.join(directory, DataDirectory.segmentName(firstSequence: firstSequence))
         let handle: FileDescriptorHandle
@@ -34,12 +36,13 @@ struct SegmentWriter: Sendable {
             throw error.isOutOfSpace ? .diskFull(error) : .io(error)
         }
         do throws(IOError) {
+            try fileIO.fallocate(handle, offset: 0, length: max(reservingBytes, Int64(SegmentHeader.byteCount)))
             try fileIO.writeAll(handle, SegmentHeader(firstSequence: firstSequence).encoded(), at: 0)
             try fileIO.fdatasync(handle)
             try fileIO.syncDirectory(directory)
         } catch {
             try? fileIO.close(handle)
-            if error.operation == .pwrite, error.isOutOfSpace {
+            if error.operation == .pwrite || error.operation == .fallocate, error.isOutOfSpace {
                 try? fileIO.unlink(path)
                 throw .diskFull(error)
             }

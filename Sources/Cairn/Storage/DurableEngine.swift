@@ -110,7 +110,7 @@ public final class DurableEngine {
     /// space returns; after a failed sync: for good).
     public func submit(_ argv: [Bytes], session: inout Session) throws(StorageError) -> DurableExecution {
         let writes = DurableEngine.isWrite(argv)
-        if writes { try ensureWritable() }
+        if writes { try ensureWritable(reserving: DurableEngine.byteCount(argv)) }
         let execution = engine.execute(argv, session: &session)
         let own = try log(execution.effects, acknowledging: writes)
         return DurableExecution(execution: execution, token: token(writes ? own : nil))
@@ -119,7 +119,7 @@ public final class DurableEngine {
     /// Runs a `MULTI/EXEC` batch; its effects are one record. Tokens as `submit`.
     public func submitTransaction(_ commands: [[Bytes]], session: inout Session) throws(StorageError) -> DurableExecution {
         let writes = commands.contains(where: DurableEngine.isWrite)
-        if writes { try ensureWritable() }
+        if writes { try ensureWritable(reserving: commands.reduce(0) { $0 + DurableEngine.byteCount($1) }) }
         let execution = engine.executeTransaction(commands, session: &session)
         let own = try log(execution.effects, acknowledging: writes)
         return DurableExecution(execution: execution, token: token(writes ? own : nil))
@@ -223,14 +223,24 @@ public final class DurableEngine {
         return DurabilityToken(sequence: last)
     }
 
-    /// Disk full: asks the log thread for a retry and waits for it.
-    private func ensureWritable() throws(StorageError) {
+    /// Before a write runs: the log takes writes, and space for its record
+    /// (its arguments' size plus `writeHeadroomBytes`) is reserved on disk
+    /// (`LogWriter.reserve`), so a full disk refuses the write before it
+    /// changes anything. After records met a full disk: asks the log thread
+    /// for a retry and waits for it first.
+    private func ensureWritable(reserving argumentBytes: Int) throws(StorageError) {
         switch writer.state {
-        case .writable: return
+        case .writable: break
         case .diskFull: try log.waitUntilReleased(writer.lastSequence)
         case .failed, .closed: break
         }
         if let refusal = writer.refusal { throw refusal }
+        try writer.reserve(argumentBytes + writer.configuration.writeHeadroomBytes)
+    }
+
+    /// What a command's arguments take, about what its record will.
+    static func byteCount(_ argv: [Bytes]) -> Int {
+        argv.reduce(16) { $0 + $1.count + 16 }
     }
 
     /// Appends the record and wakes the log thread; its sequence number.
