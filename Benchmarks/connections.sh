@@ -19,18 +19,8 @@ if [ -z "$cairn" ]; then
     cairn=.build/release/cairn-server
 fi
 
-server_pid=
-work=
-stop_server() {
-    if [ -n "$server_pid" ]; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-        server_pid=
-    fi
-    [ -n "$work" ] && rm -rf "$work"
-    work=
-}
-trap stop_server EXIT
+# shellcheck source=server-lib.sh
+. Benchmarks/server-lib.sh  # (the working directory is the repository root)
 
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$server_pid/status"; }
 

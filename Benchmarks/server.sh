@@ -19,18 +19,8 @@ command -v redis-server >/dev/null || { echo "needs redis-server (apt-get instal
 command -v redis-benchmark >/dev/null || { echo "needs redis-benchmark (apt-get install redis-tools)" >&2; exit 1; }
 swift build -c release --product cairn-server >/dev/null
 
-server_pid=
-work=
-stop_server() {
-    if [ -n "$server_pid" ]; then
-        kill -TERM "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
-        server_pid=
-    fi
-    [ -n "$work" ] && rm -rf "$work"
-    work=
-}
-trap stop_server EXIT
+# shellcheck source=server-lib.sh
+. Benchmarks/server-lib.sh  # (the working directory is the repository root)
 
 start_server() {  # start_server cairn|redis POLICY
     work=$(mktemp -d "$bench_dir/server.XXXXXX")
