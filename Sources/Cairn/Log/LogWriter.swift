@@ -213,9 +213,9 @@ public final class LogWriter: Sendable {
         }
         guard let needsSegment else { return }
         if needsSegment {
-            // The first write of a new log (or of one whose segment creation
-            // failed): the log thread has nothing to write, so creating the
-            // segment here does not wait for it.
+            // A new log (`DurableEngine.open` reserves 0 bytes to create its
+            // first segment), or one whose first segment found no space: the
+            // log thread has nothing to write, so this does not wait for it.
             try output.withLock { (output) throws(StorageError) in
                 if output.segment == nil { try startSegment(&output, firstSequence: writtenThrough + 1) }
             }

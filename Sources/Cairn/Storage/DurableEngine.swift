@@ -86,6 +86,15 @@ public final class DurableEngine {
             let engine = Engine(configuration: configuration)
             let (report, resume) = try Recovery.run(directory: directory, engine: engine, configuration: log)
             let writer = try LogWriter(directory: directory, resume: resume, configuration: log)
+            // A new log's first segment (and its reserved space) is made
+            // now, not by the first write on the caller's thread, whose
+            // syncs would hold it up (a server's event loop). A full disk
+            // leaves that to the first write, which is then refused.
+            do throws(StorageError) {
+                try writer.reserve(0)
+            } catch {
+                guard case .diskFull = error else { throw error }
+            }
             return DurableEngine(engine: engine, recovery: report, policy: policy, writer: writer, directory: directory)
         } catch {
             directory.close()
