@@ -48,10 +48,8 @@ extension RecordFrame {
         in bytes: Bytes, from start: Int = 0, baseOffset: Int = 0, expectedSequence: UInt64,
         maximumPayloadBytes: Int = defaultMaximumPayloadBytes
     ) -> DecodedRecord? {
-        let room = max(0, bytes.count - start) / minimumFrameByteCount
-        let (last, overflow) = expectedSequence.addingReportingOverflow(UInt64(room))
-        let sequences = expectedSequence...(overflow ? UInt64.max : last)
-        return firstValidFrame(in: bytes, from: start, baseOffset: baseOffset, sequences: sequences,
+        firstValidFrame(in: bytes, from: start, baseOffset: baseOffset,
+                        sequences: sequenceWindow(from: expectedSequence, bytesLeft: bytes.count - start),
                                durableThroughAtLeast: expectedSequence, maximumPayloadBytes: maximumPayloadBytes)
     }
 
@@ -67,10 +65,8 @@ extension RecordFrame {
         // The window starts past the last frame found: numbers grow along a batch.
         var lowest = expectedSequence
         while lowest < UInt64.max {
-            let room = max(0, bytes.count - index) / minimumFrameByteCount
-            let (last, overflow) = lowest.addingReportingOverflow(UInt64(room))
             guard let frame = firstValidFrame(in: bytes, from: index, baseOffset: 0,
-                                              sequences: lowest...(overflow ? UInt64.max : last),
+                                              sequences: sequenceWindow(from: lowest, bytesLeft: bytes.count - index),
                                               durableThroughAtLeast: 0, maximumPayloadBytes: maximumPayloadBytes)
             else { break }
             count += 1
@@ -79,6 +75,14 @@ extension RecordFrame {
             index = frame.frameOffset + frame.frameByteCount
         }
         return (count, highest)
+    }
+
+    /// The numbers a frame found in `bytesLeft` bytes can have, counting
+    /// from `lowest`: no more frames than the bytes could hold.
+    private static func sequenceWindow(from lowest: UInt64, bytesLeft: Int) -> ClosedRange<UInt64> {
+        let room = max(0, bytesLeft) / minimumFrameByteCount
+        let (last, overflow) = lowest.addingReportingOverflow(UInt64(room))
+        return lowest...(overflow ? UInt64.max : last)
     }
 
     /// The first valid frame starting at an index `>= start` of `bytes`

@@ -120,6 +120,16 @@ public final class LogWriter: Sendable {
         /// The end of the allocated space.
         var reservedEnd: Int64
         var free: Int64 { reservedEnd - acceptedEnd }
+
+        /// Allocates at least `step` more bytes, and enough that `free` is
+        /// at least `byteCount`; nothing when it already is.
+        mutating func grow(toFree byteCount: Int64, step: Int64, fileIO: any FileIO) throws(IOError) {
+            let short = byteCount - free
+            guard short > 0 else { return }
+            let length = max(step, short)
+            try fileIO.fallocate(handle, offset: reservedEnd, length: length)
+            reservedEnd += length
+        }
     }
 
     /// One record's frames, numbered `firstSequence...sequence` (several
@@ -224,16 +234,12 @@ public final class LogWriter: Sendable {
         let fileIO = fileIO
         try shared.withLock { (shared) throws(StorageError) in
             guard var reservation = shared.reservation else { return }
-            let short = Int64(byteCount) - reservation.free
-            guard short > 0 else { return }
-            let length = max(step, short)
             do throws(IOError) {
                 // Under the lock: a rotation cannot close the handle meanwhile.
-                try fileIO.fallocate(reservation.handle, offset: reservation.reservedEnd, length: length)
+                try reservation.grow(toFree: Int64(byteCount), step: step, fileIO: fileIO)
             } catch {
                 throw error.isOutOfSpace ? .diskFull(error) : .io(error)
             }
-            reservation.reservedEnd += length
             shared.reservation = reservation
         }
     }
@@ -282,12 +288,7 @@ public final class LogWriter: Sendable {
                 // reserve the rest now; if even that fails, the write hits
                 // ENOSPC in `flush` and waits as before (known limit).
                 reservation.acceptedEnd += Int64(frame.count)
-                if reservation.free < 0 {
-                    let length = max(reservationStep, -reservation.free)
-                    if (try? fileIO.fallocate(reservation.handle, offset: reservation.reservedEnd, length: length)) != nil {
-                        reservation.reservedEnd += length
-                    }
-                }
+                try? reservation.grow(toFree: 0, step: reservationStep, fileIO: fileIO)
                 shared.reservation = reservation
             }
             shared.pending.append(PendingRecord(firstSequence: first, sequence: last, frame: frame))
@@ -417,12 +418,10 @@ public final class LogWriter: Sendable {
             try current.write(batch, recordCount: count, fileIO: fileIO)
             output.segment = current
             let end = current.endOffset
+            let written = frames[frames.startIndex + count - 1].sequence
             shared.withLock { shared in
                 // Records written without a reservation (see above) used space too.
                 if let reservation = shared.reservation, reservation.acceptedEnd < end { shared.reservation?.acceptedEnd = end }
-            }
-            let written = frames[frames.startIndex + count - 1].sequence
-            shared.withLock { shared in
                 shared.writtenThrough = written
                 if shared.unsyncedSince == nil { shared.unsyncedSince = ContinuousClock.now }
             }
@@ -484,14 +483,9 @@ public final class LogWriter: Sendable {
         shared.withLock { shared in
             var reservation = Reservation(handle: segment.handle, acceptedEnd: segment.endOffset + shared.pendingByteCount,
                                           reservedEnd: max(step, segment.endOffset))
-            if reservation.free < 0 {
-                // More pending than one step: reserve the rest, or let the
-                // write meet ENOSPC (and wait) if even that fails.
-                let length = max(step, -reservation.free)
-                if (try? fileIO.fallocate(segment.handle, offset: reservation.reservedEnd, length: length)) != nil {
-                    reservation.reservedEnd += length
-                }
-            }
+            // More pending than one step: reserve the rest, or let the write
+            // meet ENOSPC (and wait) if even that fails.
+            try? reservation.grow(toFree: 0, step: step, fileIO: fileIO)
             shared.reservation = reservation
         }
     }

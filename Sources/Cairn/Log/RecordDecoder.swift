@@ -37,7 +37,7 @@ public struct RecordDecoder: Sendable {
     /// The stream offset where the next record starts: after the last
     /// record returned (a long record's first part while its parts are
     /// still coming; where a torn tail would be cut).
-    public var nextFrameOffset: Int { assembler.firstPart?.frameOffset ?? readOffset }
+    public var nextFrameOffset: Int { assembler.firstPartOffset ?? readOffset }
 
     private var state = State.awaitingHeader
     private var buffer: Bytes = []
@@ -125,7 +125,7 @@ public struct RecordDecoder: Sendable {
             readOffset += frame.frameByteCount
             state = .awaitingHeader
             compact()
-            guard assembler.firstPart == nil else { return .record(frame.record([])) }
+            guard assembler.firstPartOffset == nil else { return .record(frame.record([])) }
             let record = frame.record(effects.effects)
             return .record(DecodedRecord(sequence: record.sequence, durableThrough: record.durableThrough,
                                          timestampMilliseconds: record.timestampMilliseconds, effects: record.effects,
@@ -161,8 +161,8 @@ public struct RecordDecoder: Sendable {
 struct RecordAssembler {
     /// The joined payload so far.
     private(set) var payload: Bytes = []
-    /// The first part's number and offset, while parts are pending.
-    private(set) var firstPart: (sequence: UInt64, frameOffset: Int)?
+    /// The first part's offset, while parts are pending.
+    private(set) var firstPartOffset: Int?
 
     /// Takes a verified frame whose payload is `bytes`. For a whole frame,
     /// `effects` already holds its effects; for a last part they are
@@ -173,11 +173,11 @@ struct RecordAssembler {
     mutating func take(_ frame: RecordFrame.VerifiedFrame, payload bytes: UnsafeRawBufferPointer,
                        into effects: inout EffectBuffer) -> FrameCorruption? {
         let part = frame.header.part
-        switch (part, firstPart) {
+        switch (part, firstPartOffset) {
         case (.whole, nil):
             return nil
         case (.first, nil):
-            firstPart = (frame.header.sequence, frame.frameOffset)
+            firstPartOffset = frame.frameOffset
             payload = Bytes(bytes)
             return nil
         case (.middle, .some):
@@ -187,17 +187,17 @@ struct RecordAssembler {
             payload.append(contentsOf: bytes)
             defer { reset() }
             let defect = payload.withUnsafeBytes { RecordPayload.decode($0, into: &effects) }
-            return defect.map { FrameCorruption(frameOffset: first.frameOffset, reason: $0) }
+            return defect.map { FrameCorruption(frameOffset: first, reason: $0) }
         default:
             defer { reset() }
-            return FrameCorruption(frameOffset: frame.frameOffset, reason: .partOutOfOrder(part, afterPart: firstPart != nil))
+            return FrameCorruption(frameOffset: frame.frameOffset, reason: .partOutOfOrder(part, afterPart: firstPartOffset != nil))
         }
     }
 
     /// Drops the parts read so far.
     mutating func reset() {
         payload = []
-        firstPart = nil
+        firstPartOffset = nil
     }
 }
 

@@ -47,15 +47,6 @@ public enum RecordFrame {
     /// The largest payload one frame can declare (bits 0-29 of the length).
     static let lengthFieldLimit = Int(~partFlagsMask)
 
-    // MARK: Parts
-
-    /// The frames a record of `payloadByteCount` bytes takes when no frame
-    /// may carry more than `maximumPayloadBytes`.
-    static func frameCount(payloadByteCount: Int, maximumPayloadBytes: Int) -> Int {
-        let limit = max(1, min(maximumPayloadBytes, lengthFieldLimit))
-        return max(1, (payloadByteCount + limit - 1) / limit)
-    }
-
     // MARK: Encoding
 
     /// The frame holding `effects`, numbered `sequence`, carrying
@@ -76,7 +67,7 @@ public enum RecordFrame {
     /// batch collects several): one frame numbered `sequence`, or, when the
     /// payload is longer than `maximumPayloadBytes`, one per part, numbered
     /// from `sequence` on. Returns how many frames (sequence numbers) it
-    /// took (`frameCount`). On error `frames` is unchanged.
+    /// took. On error `frames` is unchanged.
     @discardableResult
     public static func append(
         _ effects: [Effect], sequence: UInt64, durableThrough: UInt64, timestampMilliseconds: Int64,
@@ -93,8 +84,9 @@ public enum RecordFrame {
             guard !effect.argv.isEmpty else { throw .emptyArgv(effectIndex: index) }
             payloadByteCount += RecordPayload.encodedByteCount(effect)
         }
+        // No frame carries more than the limit (nor more than bits 0-29 hold).
         let limit = max(1, min(maximumPayloadBytes, lengthFieldLimit))
-        let count = frameCount(payloadByteCount: payloadByteCount, maximumPayloadBytes: limit)
+        let count = max(1, (payloadByteCount + limit - 1) / limit)
         if count == 1 {
             let start = frames.count
             frames.reserveCapacity(start + headerByteCount + payloadByteCount)

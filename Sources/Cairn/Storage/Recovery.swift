@@ -291,7 +291,7 @@ enum Recovery {
                 end.offset = readOffset
             case .needMoreBytes:
                 let remaining = bytes.count - readOffset
-                end.isClean = remaining == 0 && assembler.firstPart == nil
+                end.isClean = remaining == 0 && assembler.firstPartOffset == nil
                 end.stop = end.isClean ? "the segment ends before record \(expected)"
                     : "record \(expected) is incomplete (\(bytes.count - end.offset) bytes at the end of the file)"
                 return end
@@ -300,7 +300,7 @@ enum Recovery {
                 return end
             }
         }
-        if assembler.firstPart != nil {
+        if assembler.firstPartOffset != nil {
             end.stop = "the segment ends inside a long record (records \(end.lastSequence + 1)...\(frameSequence) are its first parts)"
         }
         return end
