@@ -28,19 +28,27 @@ import CairnTestSupport
             .publish(inDirectory: "/data", fileIO: disk)
     }
 
-    /// Under a version 1 MANIFEST, a segment whose creation was cut short
-    /// (empty, or its header zeros) is removed; the log continues, and the
-    /// writer creates it again.
-    @Test(arguments: [0, 5, 32])
-    func aLastSegmentWithoutAHeaderIsRemoved(zeroCount: Int) throws {
+    /// Record 1 in segment 1, and a listed segment 2 of `zeroCount` zeros.
+    static func logWithZeroedSecondSegment(zeroCount: Int, manifestVersion: Int)
+        throws -> (disk: SimulatedFileSystem, stub: String) {
         let disk = SimulatedFileSystem(seed: 1)
         let store = try Self.open(disk)
         var session = Session()
         _ = try store.execute(Self.argv("SET", "a", "1"), session: &session)
         try store.close()
-        try Self.listSecondSegment(disk)
+        try Self.listSecondSegment(disk, version: manifestVersion)
         let stub = "/data/00000000000000000002.wal"
         try Self.writeFile(disk, stub, Bytes(repeating: 0, count: zeroCount))
+        return (disk, stub)
+    }
+
+    /// Under a version 1 MANIFEST, a segment whose creation was cut short
+    /// (empty, or its header zeros) is removed; the log continues, and the
+    /// writer creates it again.
+    @Test(arguments: [0, 5, 32])
+    func aLastSegmentWithoutAHeaderIsRemoved(zeroCount: Int) throws {
+        let (disk, stub) = try Self.logWithZeroedSecondSegment(zeroCount: zeroCount, manifestVersion: 1)
+        var session = Session()
 
         let reopened = try Self.open(disk)
         #expect(reopened.recovery.lastSequence == 1)
@@ -63,14 +71,7 @@ import CairnTestSupport
     /// it was listed: empty or zeroed now means damaged, refused.
     @Test(arguments: [0, 5, 32])
     func aListedSegmentWithoutAHeaderIsRefused(zeroCount: Int) throws {
-        let disk = SimulatedFileSystem(seed: 1)
-        let store = try Self.open(disk)
-        var session = Session()
-        _ = try store.execute(Self.argv("SET", "a", "1"), session: &session)
-        try store.close()
-        try Self.listSecondSegment(disk, version: 2)
-        let stub = "/data/00000000000000000002.wal"
-        try Self.writeFile(disk, stub, Bytes(repeating: 0, count: zeroCount))
+        let (disk, stub) = try Self.logWithZeroedSecondSegment(zeroCount: zeroCount, manifestVersion: 2)
         #expect {
             _ = try Self.open(disk)
         } throws: { error in
