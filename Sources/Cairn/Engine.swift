@@ -199,8 +199,13 @@ public final class Engine {
             guard sub.accepts(argumentCount: argv.count) else { return .error(CommandError.wrongArity(sub.name).message) }
             command = sub
         }
-        keyspace.countsLookups = !command.flags.contains(.write) && keyspace.expiryEnabled
-        defer { keyspace.countsLookups = false }
+        let writes = command.flags.contains(.write)
+        keyspace.countsLookups = !writes && keyspace.expiryEnabled
+        keyspace.writing = writes
+        defer {
+            keyspace.countsLookups = false
+            keyspace.writing = false
+        }
         do {
             return try command.handler(&context)
         } catch {

@@ -119,6 +119,7 @@ extension CommandContext {
     func modifyString<R>(_ key: ByteString, minimumCount: Int,
                          _ body: (UnsafeMutableRawBufferPointer) -> R) -> (result: R, grew: Bool) {
         let database = self.database
+        keyspace.willModify(database, key)
         guard let entry = keyspace.databases[database].main.find(key),
               case .string(var string) = keyspace.databases[database].main.value(at: entry) else {
             preconditionFailure("modifyString on a key that holds no string")

@@ -105,6 +105,7 @@ extension StringCommands {
                                      _ change: (inout ByteString) -> Void) -> Int {
         let keyspace = context.keyspace
         let database = context.database
+        keyspace.willModify(database, key)
         guard let entry = keyspace.databases[database].main.find(key),
               case .string(var string) = keyspace.databases[database].main.value(at: entry) else { return 0 }
         keyspace.databases[database].main.setValue(.string(ByteString()), at: entry)

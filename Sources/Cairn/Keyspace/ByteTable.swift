@@ -28,6 +28,9 @@ struct ByteTable<Value> {
     private var tombstones = 0
     /// Number of live entries.
     private(set) var count = 0
+    /// While set (a snapshot walks the table by entry index), no entry
+    /// moves: rebuilds keep the holes instead of squeezing them out.
+    var keepsEntryIndices = false
 
     init() {
         slots = Array(repeating: ByteTable.emptySlot, count: ByteTable.minimumCapacity)
@@ -151,10 +154,12 @@ struct ByteTable<Value> {
         holes.append(Int32(entry))
         count -= 1
         if count == 0 {
+            let keeps = keepsEntryIndices
             self = ByteTable()
+            keepsEntryIndices = keeps
         } else if slots.count > ByteTable.minimumCapacity && count * 8 < slots.count {
             rebuild(forCount: count)
-        } else if holes.count > count {
+        } else if holes.count > count && !keepsEntryIndices {
             rebuild(forCount: count)
         }
         return old
@@ -162,11 +167,12 @@ struct ByteTable<Value> {
 
     mutating func removeAll() { self = ByteTable() }
 
-    /// Rebuilds the index at a size fit for `count` entries and squeezes out holes.
+    /// Rebuilds the index at a size fit for `count` entries and squeezes out
+    /// holes (unless `keepsEntryIndices`).
     private mutating func rebuild(forCount needed: Int) {
         var capacity = ByteTable.minimumCapacity
         while capacity / 2 < needed { capacity *= 2 }
-        if !holes.isEmpty {
+        if !holes.isEmpty && !keepsEntryIndices {
             var newKeys: [ByteString] = []
             var newValues: [Value?] = []
             var newHashes: [UInt32] = []
@@ -186,7 +192,7 @@ struct ByteTable<Value> {
         slots = Array(repeating: ByteTable.emptySlot, count: capacity)
         tombstones = 0
         let newMask = capacity - 1
-        for entry in 0..<hashes.count {
+        for entry in 0..<hashes.count where hashes[entry] != ByteTable.holeHash {
             var slot = Int(hashes[entry]) & newMask
             while slots[slot] >= 0 { slot = (slot + 1) & newMask }
             slots[slot] = Int32(entry)

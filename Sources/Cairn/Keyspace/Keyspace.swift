@@ -55,6 +55,13 @@ final class Keyspace {
     /// runs (Redis counts `lookupKeyRead`, not `lookupKeyWrite`).
     var countsLookups = false
 
+    /// The snapshot being taken, if one is (`SnapshotCapture`): told before
+    /// any key changes, so its image keeps the value from its start.
+    var capture: SnapshotCapture?
+    /// Whether the running command is a write (its lookups may be followed
+    /// by changes in place, so a snapshot is told of them too).
+    var writing = false
+
     private var watchVersions: [WatchedKey: (version: UInt64, watchers: Int)] = [:]
     private var modificationCounter: UInt64 = 0
 
@@ -74,11 +81,18 @@ final class Keyspace {
 
     /// The value of `key`, after deleting it if it has expired.
     func lookup(_ database: Int, _ key: ByteString, now: Int64) -> Value? {
+        if writing { willModify(database, key) }
         let value = expireIfNeeded(database, key, now: now) ? nil : databases[database].main[key]
         if countsLookups {
             if value == nil { statistics.keyspaceMisses += 1 } else { statistics.keyspaceHits += 1 }
         }
         return value
+    }
+
+    /// Tells a running snapshot that `key` is about to change.
+    @inline(__always)
+    func willModify(_ database: Int, _ key: ByteString) {
+        capture?.willModify(databases[database], key)
     }
 
     /// Whether `key` exists (ignoring expiry: callers look it up first).
@@ -119,6 +133,7 @@ final class Keyspace {
     /// Stores `value` at `key`: a new key or an overwrite. The old TTL is
     /// dropped unless `keepTTL` (as `setKey` with `SETKEY_KEEPTTL`).
     func set(_ database: Int, _ key: ByteString, _ value: Value, keepTTL: Bool = false) {
+        willModify(database, key)
         databases[database].main.updateValue(value, forKey: key)
         if !keepTTL { databases[database].expires.removeValue(forKey: key) }
         keyModified(database, key)
@@ -132,6 +147,7 @@ final class Keyspace {
     /// Removes `key`; returns whether it existed.
     @discardableResult
     func delete(_ database: Int, _ key: ByteString) -> Bool {
+        willModify(database, key)
         guard databases[database].main.removeValue(forKey: key) != nil else { return false }
         databases[database].expires.removeValue(forKey: key)
         keyModified(database, key)
@@ -144,6 +160,7 @@ final class Keyspace {
 
     /// Sets the absolute expiry (Unix ms) of an existing key.
     func setExpire(_ database: Int, _ key: ByteString, at milliseconds: Int64) {
+        willModify(database, key)
         databases[database].expires.updateValue(milliseconds, forKey: key)
         keyModified(database, key)
     }
@@ -151,6 +168,7 @@ final class Keyspace {
     /// Removes the TTL of `key`; returns whether it had one.
     @discardableResult
     func persist(_ database: Int, _ key: ByteString) -> Bool {
+        willModify(database, key)
         guard databases[database].expires.removeValue(forKey: key) != nil else { return false }
         keyModified(database, key)
         return true

@@ -88,10 +88,14 @@ public final class LogWriter: Sendable {
         public var segmentRecordCount: Int
         /// The live segments' file names, in order (what the MANIFEST lists).
         public var segmentNames: [String] = []
+        /// Where each live segment's records end (its bytes of log).
+        public var segmentByteCounts: [Int64] = []
+        /// The snapshot the MANIFEST names: the log starts after it.
+        public var snapshotName: String?
     }
 
     /// What appends and flushes share: numbers, the pending frames, the state.
-    private struct Shared: Sendable {
+    struct Shared: Sendable {
         var state: State = .writable
         var lastSequence: UInt64
         var writtenThrough: UInt64
@@ -105,6 +109,10 @@ public final class LogWriter: Sendable {
         var syncs = 0
         /// The current segment's reserved space; nil before it exists.
         var reservation: Reservation?
+        /// A new segment must start at this record (`requestRotation`).
+        var rotation: UInt64?
+        /// Why the last requested rotation could not be made.
+        var rotationError: StorageError?
 
         var pendingByteCount: Int64 { pending.reduce(0) { $0 + Int64($1.frame.count) } }
     }
@@ -141,17 +149,22 @@ public final class LogWriter: Sendable {
     }
 
     /// What only the flusher touches.
-    private struct Output: Sendable {
+    struct Output: Sendable {
         var segment: SegmentWriter?
         /// The live segments' names, as the MANIFEST lists them.
         var liveSegments: [String]
+        /// Where each live segment's records end; the current one's entry
+        /// is brought up to date when it is finished.
+        var segmentByteCounts: [Int64]
+        /// The snapshot the MANIFEST names (`installSnapshot`).
+        var snapshot: String?
     }
 
     public let directoryPath: String
     public let fileIO: any FileIO
     public let configuration: LogConfiguration
-    private let shared: Mutex<Shared>
-    private let output: Mutex<Output>
+    let shared: Mutex<Shared>
+    let output: Mutex<Output>
 
     public var state: State { shared.withLock { $0.state } }
     /// The highest sequence number given to a record.
@@ -196,7 +209,10 @@ public final class LogWriter: Sendable {
             }
             segment = resumed
         }
-        output = Mutex(Output(segment: segment, liveSegments: resume.segmentNames))
+        var byteCounts = resume.segmentByteCounts
+        if byteCounts.count != resume.segmentNames.count { byteCounts = resume.segmentNames.map { _ in 0 } }
+        output = Mutex(Output(segment: segment, liveSegments: resume.segmentNames, segmentByteCounts: byteCounts,
+                              snapshot: resume.snapshotName))
     }
 
     private var reservationStep: Int64 {
@@ -307,6 +323,10 @@ public final class LogWriter: Sendable {
             do throws(StorageError) {
                 var remaining = batch[...]
                 defer { restore(remaining) }
+                if let boundary = shared.withLock({ $0.rotation }) {
+                    try write(&remaining, into: &output, before: boundary)
+                    if remaining.first.map({ $0.firstSequence >= boundary }) ?? true { rotate(&output, at: boundary) }
+                }
                 try write(&remaining, into: &output)
                 shared.withLock { shared in
                     if case .diskFull = shared.state { shared.state = .writable }
@@ -404,17 +424,17 @@ public final class LogWriter: Sendable {
     /// Writes the frames into the current segment, where they were
     /// reserved (one write); `frames` keeps what was not written.
     private func write(_ frames: inout ArraySlice<PendingRecord>,
-                       into output: inout Output) throws(StorageError) {
-        while let first = frames.first {
+                       into output: inout Output, before boundary: UInt64? = nil) throws(StorageError) {
+        while let first = frames.first, boundary.map({ first.sequence < $0 }) ?? true {
             if output.segment == nil {
                 // Records appended without a `reserve` first (expiry
                 // deletions of a new log): the segment starts here.
                 try startSegment(&output, firstSequence: first.firstSequence)
             }
             guard var current = output.segment else { return }
+            let count = boundary.map { limit in frames.prefix { $0.sequence < limit }.count } ?? frames.count
             var batch: Bytes = []
-            for record in frames { batch += record.frame }
-            let count = frames.count
+            for record in frames.prefix(count) { batch += record.frame }
             try current.write(batch, recordCount: count, fileIO: fileIO)
             output.segment = current
             let end = current.endOffset
@@ -449,10 +469,44 @@ public final class LogWriter: Sendable {
             throw error
         }
         output = next
-        // The old segment's unused reserved tail is given back (a reader
-        // never looks past its last record, so no sync is needed).
-        try? fileIO.truncate(current.handle, to: current.endOffset)
-        current.close(fileIO: fileIO)
+        retire(current)
+    }
+
+    /// The old segment's unused reserved tail is given back (a reader
+    /// never looks past its last record, so no sync is needed).
+    private func retire(_ segment: SegmentWriter) {
+        try? fileIO.truncate(segment.handle, to: segment.endOffset)
+        segment.close(fileIO: fileIO)
+    }
+
+    /// A requested rotation (`requestRotation`), once every record before
+    /// `boundary` is written: the current segment is synced and finished,
+    /// and the next one starts at `boundary`, whatever the sizes. When it
+    /// cannot be made (no space, an I/O error), the log goes on in the
+    /// current segment and the error waits for the requester (its rewrite
+    /// fails; writes do not).
+    private func rotate(_ output: inout Output, at boundary: UInt64) {
+        guard writtenThrough == boundary - 1 else { return }
+        do throws(StorageError) {
+            if let current = output.segment {
+                if current.firstSequence != boundary {
+                    try current.sync(fileIO: fileIO)
+                    markSynced(timed: false)
+                    var next = output
+                    try startSegment(&next, firstSequence: boundary)
+                    output = next
+                    retire(current)
+                }
+            } else {
+                try startSegment(&output, firstSequence: boundary)
+            }
+            shared.withLock { $0.rotation = nil }
+        } catch {
+            shared.withLock { shared in
+                shared.rotation = nil
+                shared.rotationError = error
+            }
+        }
     }
 
     /// Creates the segment whose first record is `firstSequence` (header and
@@ -467,17 +521,23 @@ public final class LogWriter: Sendable {
     private func startSegment(_ output: inout Output, firstSequence: UInt64) throws(StorageError) {
         let name = DataDirectory.segmentName(firstSequence: firstSequence)
         var live = output.liveSegments
-        if live.last != name { live.append(name) }  // a retry after a failed publish lists it once
+        var byteCounts = output.segmentByteCounts
+        if let current = output.segment, !byteCounts.isEmpty { byteCounts[byteCounts.count - 1] = current.endOffset }
+        if live.last != name {  // a retry after a failed publish lists it once
+            live.append(name)
+            byteCounts.append(Int64(SegmentHeader.byteCount))
+        }
         let step = reservationStep
         let segment = try SegmentWriter.create(inDirectory: directoryPath, firstSequence: firstSequence,
                                                reservingBytes: step, fileIO: fileIO)
         do throws(StorageError) {
-            try publishManifest(segments: live)
+            try publishManifest(snapshot: output.snapshot, segments: live)
         } catch {
             segment.close(fileIO: fileIO)
             throw error
         }
         output.liveSegments = live
+        output.segmentByteCounts = byteCounts
         output.segment = segment
         let fileIO = fileIO
         shared.withLock { shared in
@@ -490,8 +550,9 @@ public final class LogWriter: Sendable {
         }
     }
 
-    private func publishManifest(segments: [String]) throws(StorageError) {
-        try Manifest(durableThrough: durableThrough, segments: segments).publish(inDirectory: directoryPath, fileIO: fileIO)
+    func publishManifest(snapshot: String?, segments: [String]) throws(StorageError) {
+        try Manifest(snapshot: snapshot, durableThrough: durableThrough, segments: segments)
+            .publish(inDirectory: directoryPath, fileIO: fileIO)
     }
 
     /// Seals the log: publishes a MANIFEST whose durable-through is the last
@@ -502,7 +563,7 @@ public final class LogWriter: Sendable {
     public func seal() throws(StorageError) {
         try output.withLock { (output) throws(StorageError) in
             guard !output.liveSegments.isEmpty else { return }
-            try publishManifest(segments: output.liveSegments)
+            try publishManifest(snapshot: output.snapshot, segments: output.liveSegments)
         }
     }
 }

@@ -76,9 +76,22 @@ public final class DataDirectory {
         DataDirectory.join(path, DataDirectory.segmentName(firstSequence: firstSequence))
     }
 
+    static let snapshotSuffix = ".snap"
+    /// A file being written (a snapshot, a MANIFEST) before its rename.
+    static let temporarySuffix = ".tmp"
+
     static func segmentName(firstSequence: UInt64) -> String {
-        let digits = String(firstSequence)
-        return String(repeating: "0", count: max(0, segmentDigits - digits.count)) + digits + segmentSuffix
+        paddedNumber(firstSequence) + segmentSuffix
+    }
+
+    /// `NNNNNNNNNNNNNNNNNNNN.snap`: the snapshot of the state after record `sequence`.
+    static func snapshotName(sequence: UInt64) -> String {
+        paddedNumber(sequence) + snapshotSuffix
+    }
+
+    private static func paddedNumber(_ number: UInt64) -> String {
+        let digits = String(number)
+        return String(repeating: "0", count: max(0, segmentDigits - digits.count)) + digits
     }
 
     static func firstSequence(ofSegmentNamed name: String) -> UInt64? {

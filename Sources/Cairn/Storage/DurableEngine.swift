@@ -53,6 +53,12 @@ public final class DurableEngine {
     public var defersWakes = false
     /// Records were appended since the log thread was last woken (`defersWakes`).
     public private(set) var wakeOwed = false
+    /// The rewrite running now (DurableEngine+Rewrite.swift).
+    var rewriteJob: RewriteJob?
+    /// The rewrite running and the last one's outcome.
+    public internal(set) var persistence = PersistenceStatus()
+    /// `keyspace.dirty` as of the last successful save's start.
+    var changesSavedThrough = 0
 
     /// Wakes the log thread if records were appended since the last wake
     /// (see `defersWakes`).
@@ -69,6 +75,10 @@ public final class DurableEngine {
         self.directory = directory
         lastAppended = writer.lastSequence
         log = GroupCommitLog(writer: writer, policy: policy)
+        persistence.lastSaveMilliseconds = engine.clock.nowMilliseconds()
+        persistence.snapshotSequence = recovery.snapshotSequence
+        persistence.snapshotBytes = recovery.snapshotBytes
+        persistence.baseBytes = persistedBytes
     }
 
     deinit { log.stop() }
@@ -191,6 +201,7 @@ public final class DurableEngine {
     @discardableResult
     public func reload() throws(StorageError) -> RecoveryReport {
         if let refusal = writer.refusal { throw refusal }
+        try? finishRewrite()
         _ = try log.waitUntilReleased(writer.lastSequence)
         let fresh = engine.emptySibling()
         let (report, resume) = try Recovery.run(directory: directory, engine: fresh, configuration: writer.configuration)
@@ -211,6 +222,7 @@ public final class DurableEngine {
     /// it and releases the directory's lock. Waiters the final sync does not
     /// cover fail.
     public func close() throws(StorageError) {
+        abandonRewrite()
         log.stop()
         defer {
             writer.close()

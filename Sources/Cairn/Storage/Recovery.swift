@@ -26,6 +26,15 @@ public struct RecoveryReport: Sendable, Equatable {
     public var milliseconds: Double = 0
     /// Segment files the MANIFEST does not list (left alone, not replayed).
     public var unlistedSegments = 0
+    /// The snapshot the log starts after (nil: none; the log starts at record 1).
+    public var snapshotName: String?
+    /// The record the snapshot holds the state after.
+    public var snapshotSequence: UInt64 = 0
+    public var snapshotKeys: UInt64 = 0
+    public var snapshotBytes: Int64 = 0
+    /// Files a rewrite left that no MANIFEST names (an older snapshot or
+    /// segments it replaced, a snapshot it never published), removed.
+    public var obsoleteFilesRemoved = 0
 
     /// One line on what a torn tail cost, for the startup log; nil when
     /// nothing was dropped.
@@ -64,12 +73,19 @@ enum Recovery {
         }
         let sealed = manifest?.durableThrough ?? 0
         report.sealedThrough = sealed
-        if let first = segments.first, first.firstSequence != 1 {
-            // Interim rule (no snapshots yet): the log starts at record 1.
-            throw .corruption(file: first.path, offset: 0,
-                              reason: "the log starts at record \(first.firstSequence); records 1...\(first.firstSequence - 1) are missing")
-        }
         var lastSequence: UInt64 = 0
+        if let name = manifest?.snapshot {
+            lastSequence = try loadSnapshot(name, directory: directory, engine: engine, report: &report)
+        }
+        report.obsoleteFilesRemoved = try removeObsoleteFiles(directory, keeping: manifest?.snapshot,
+                                                              before: lastSequence + 1, listed: segments)
+        if let first = segments.first, first.firstSequence != lastSequence + 1 {
+            // The log starts right after the snapshot (or at record 1).
+            throw .corruption(file: first.path, offset: 0, reason: first.firstSequence > lastSequence + 1
+                ? "the log starts at record \(first.firstSequence); records \(lastSequence + 1)...\(first.firstSequence - 1) are missing"
+                : "the log starts at record \(first.firstSequence), but the snapshot holds the state after record \(lastSequence)")
+        }
+        var segmentEnds: [Int64] = []
         let prefetcher = SegmentPrefetcher(paths: segments.map(\.path), fileIO: fileIO)
         defer { prefetcher.cancel() }
         for (index, segment) in segments.enumerated() {
@@ -110,6 +126,7 @@ enum Recovery {
             let stopAt: UInt64? = isLast ? nil : segments[index + 1].firstSequence - 1
             let end = try replay(bytes, path: segment.path, until: stopAt, after: lastSequence,
                                  engine: engine, configuration: configuration)
+            segmentEnds.append(Int64(end.isClean ? bytes.count : end.offset))
             report.recordsReplayed += end.recordCount
             lastSequence = end.lastSequence
             if let stopAt, lastSequence != stopAt {
@@ -155,15 +172,17 @@ enum Recovery {
             resume.segmentEndOffset = Int64(endOffset)
             resume.segmentRecordCount = Int(lastSequence + 1 - segment.firstSequence)
         }
-        if segments.isEmpty, sealed > 0 {
+        resume.segmentByteCounts = segmentEnds
+        if segments.isEmpty, sealed > lastSequence {
             throw .corruption(file: DataDirectory.join(directory.path, Manifest.fileName), offset: 0, reason:
-                "the MANIFEST seals records 1...\(sealed) as durable but lists no segment holding them")
+                "the MANIFEST seals records \(lastSequence + 1)...\(sealed) as durable but lists no segment holding them")
         }
         resume.segmentNames = segments.map { DataDirectory.segmentName(firstSequence: $0.firstSequence) }
+        resume.snapshotName = manifest?.snapshot
         // Every record kept is durable now (the last segment was synced):
         // seal them, so a later loss of any reads as corruption.
         if let manifest, manifestStale || manifest.version != Manifest.currentVersion || manifest.durableThrough != lastSequence {
-            try Manifest(durableThrough: lastSequence, segments: resume.segmentNames)
+            try Manifest(snapshot: manifest.snapshot, durableThrough: lastSequence, segments: resume.segmentNames)
                 .publish(inDirectory: directory.path, fileIO: fileIO)
         }
         resume.lastSequence = lastSequence
@@ -205,6 +224,57 @@ enum Recovery {
         }
         report.unlistedSegments = onDisk.filter { !listed.contains($0) }.count
         return (listed, manifest, stale)
+    }
+
+    /// Loads the snapshot the MANIFEST names into `engine` (every block,
+    /// record and the trailer verified); returns the record it holds the
+    /// state after. A missing or damaged snapshot refuses to open.
+    private static func loadSnapshot(_ name: String, directory: DataDirectory, engine: Engine,
+                                     report: inout RecoveryReport) throws(StorageError) -> UInt64 {
+        let path = DataDirectory.join(directory.path, name)
+        guard directory.fileIO.fileExists(path) else {
+            throw .corruption(file: path, offset: 0, reason: "the snapshot is named in the MANIFEST but missing")
+        }
+        let keyspace = engine.keyspace
+        let summary = try SnapshotFileReader.read(path: path, fileIO: directory.fileIO, limits: keyspace.limits) {
+            (entry: SnapshotEntry) throws(StorageError) in
+            guard entry.database >= 0 && entry.database < Keyspace.databaseCount else {
+                throw .corruption(file: path, offset: 0, reason: "a record of database \(entry.database)")
+            }
+            let database = keyspace.databases[entry.database]
+            database.main.updateValue(entry.value, forKey: entry.key)
+            if let expireAt = entry.expireAt { database.expires.updateValue(expireAt, forKey: entry.key) }
+        }
+        report.snapshotName = name
+        report.snapshotSequence = summary.header.sequence
+        report.snapshotKeys = summary.keyCount
+        report.snapshotBytes = summary.fileBytes
+        return summary.header.sequence
+    }
+
+    /// Removes what a rewrite left behind that the MANIFEST does not name:
+    /// other snapshots, files being written (`.tmp`), and unlisted segments
+    /// of records the snapshot already holds. Returns how many.
+    private static func removeObsoleteFiles(_ directory: DataDirectory, keeping snapshot: String?, before first: UInt64,
+                                            listed: [DataDirectory.Segment]) throws(StorageError) -> Int {
+        let fileIO = directory.fileIO
+        let names = try storageIO { () throws(IOError) in try fileIO.listDirectory(directory.path) }
+        var removed = 0
+        for name in names {
+            let obsolete: Bool
+            if name.hasSuffix(DataDirectory.snapshotSuffix) || name.hasSuffix(DataDirectory.snapshotSuffix + DataDirectory.temporarySuffix) {
+                obsolete = name != snapshot
+            } else if let segmentFirst = DataDirectory.firstSequence(ofSegmentNamed: name) {
+                obsolete = segmentFirst < first && !listed.contains { $0.firstSequence == segmentFirst }
+            } else {
+                obsolete = false
+            }
+            guard obsolete else { continue }
+            try storageIO { () throws(IOError) in try fileIO.unlink(DataDirectory.join(directory.path, name)) }
+            removed += 1
+        }
+        if removed > 0 { try storageIO { () throws(IOError) in try fileIO.syncDirectory(directory.path) } }
+        return removed
     }
 
     /// Every byte of `bytes` from `start` on is zero (preallocated or never

@@ -30,6 +30,8 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     case closed(directory: String)
     /// The effects cannot be encoded as a record (an engine bug or a limit).
     case unencodable(RecordEncodingError)
+    /// A rewrite (snapshot) failed; the previous snapshot and log stay in use.
+    case rewriteFailed(reason: String)
 
     public var description: String {
         switch self {
@@ -51,6 +53,8 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the log of \(directory) is closed"
         case .unencodable(let error):
             return "the effects cannot be logged: \(error)"
+        case .rewriteFailed(let reason):
+            return "the rewrite failed: \(reason); the previous snapshot and log stay in use"
         }
     }
 }
