@@ -83,8 +83,11 @@ public final class CairnServer: Sendable {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let loop = group.next()
         let executor = EngineExecutor(store: store, loop: loop)
-        executor.startCron()
         let context = ServerContext(configuration: configuration, executor: executor, logger: logger)
+        executor.startCron { [weak context] store in
+            guard let context else { return }
+            context.saves.cron(store, configuration: context.config)
+        }
         let bootstrap = ServerBootstrap(group: loop, childGroup: loop)
             .serverChannelOption(.backlog, value: 511)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)

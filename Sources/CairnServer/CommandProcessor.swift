@@ -19,6 +19,8 @@ final class ServerContext: Sendable {
     let monitors = MonitorFeed()
     /// Clients parked by blocking commands; touched only on the executor.
     let blocking = BlockedClients()
+    /// BGSAVE, BGREWRITEAOF, SAVE and the cron's rewrites; touched only on the executor.
+    let saves: BackgroundSaves
     /// Unix time of the start, for INFO's uptime and LASTSAVE-like fields.
     let startedAt = Int64(Date().timeIntervalSince1970)
     /// The port actually bound (`port 0` binds an ephemeral one), for INFO.
@@ -32,6 +34,7 @@ final class ServerContext: Sendable {
         bufferLimits = Mutex(ClientBufferLimits(configuration))
         self.executor = executor
         self.logger = logger
+        saves = BackgroundSaves(executor: executor, logger: logger)
     }
 
     var config: ServerConfiguration { configuration.withLock { $0 } }
@@ -242,16 +245,16 @@ struct CommandProcessor {
         case .debug: return commands.debug(argv)
         case .command: return CommandIntrospection.shared.reply(to: argv)
         case .info: return commands.info(argv)
-        case .save: return commands.save()
-        case .bgsave, .bgrewriteaof:
-            // Snapshots and log rewrite are not built yet (the snapshot issue).
-            let name = command == .bgsave ? "BGSAVE" : "BGREWRITEAOF"
-            return .error("ERR \(name) is not available yet: Cairn has no snapshots or log rewrite so far; "
-                + "every acknowledged write is already in its write-ahead log (SAVE waits until it is durable)")
+        case .save: return context.saves.save(store)
+        case .bgsave:
+            if argv.count > 2 || (argv.count == 2 && !argv[1].is("schedule")) { return .error(ServerError.syntax.line) }
+            return context.saves.bgsave(store, schedule: argv.count == 2, inTransaction: client.transaction != nil)
+        case .bgrewriteaof:
+            return context.saves.bgrewriteaof(store, inTransaction: client.transaction != nil)
         case .monitor:
             context.monitors.add(client.id)
             return .simple("OK")
-        case .lastsave: return .integer(context.startedAt)
+        case .lastsave: return .integer(store.persistence.lastSaveMilliseconds / 1000)
         case .pubsub: return commands.pubsubQuery(argv)
         case .subscribe, .unsubscribe, .psubscribe, .punsubscribe, .publish, .shutdown:
             return .null  // answered by `runServerCommand`

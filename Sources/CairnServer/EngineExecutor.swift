@@ -63,13 +63,23 @@ final class EngineExecutor: @unchecked Sendable {
         loop.scheduleTask(in: .milliseconds(milliseconds)) { self.perform(work) }
     }
 
+    /// Runs `work` on the loop after `microseconds`, and after the loop has
+    /// looked at its sockets (a rewrite's next slice).
+    func after(microseconds: Int64, _ work: @escaping @Sendable (DurableEngine) -> Void) {
+        loop.scheduleTask(in: .microseconds(microseconds)) { self.perform(work) }
+    }
+
     /// serverCron's databasesCron at `hz` 10: an active expiry cycle every
     /// 100 ms, so keys nobody reads still expire (their DELs go to the log
     /// like any write).
-    func startCron() {
+    /// `hook` runs after each cycle (the save points and automatic rewrites).
+    func startCron(_ hook: @escaping @Sendable (DurableEngine) -> Void = { _ in }) {
         cron = loop.scheduleRepeatedTask(initialDelay: .milliseconds(100), delay: .milliseconds(100)) { [self] _ in
             guard !closed else { return }
-            perform { store in _ = try? store.activeExpireCycle() }
+            perform { store in
+                _ = try? store.activeExpireCycle()
+                hook(store)
+            }
         }
     }
 

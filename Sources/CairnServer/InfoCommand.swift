@@ -45,9 +45,32 @@ extension ServerCommands {
         }
         s.usedMemoryStartup = ProcessFacts.startupBytes
         s.totalSystemMemory = Int64(sysconf(Int32(_SC_PHYS_PAGES))) * Int64(sysconf(Int32(_SC_PAGESIZE)))
-        // Persistence: the write-ahead log is the AOF.
-        s.changesSinceLastSave = stats.changes
-        s.lastSaveTime = context.startedAt
+        // Persistence: the write-ahead log is the AOF, a snapshot its base.
+        let persistence = store.persistence
+        let saves = context.saves
+        s.changesSinceLastSave = Int64(store.changesSinceLastSave)
+        s.lastSaveTime = persistence.lastSaveMilliseconds / 1000
+        s.backgroundSaveInProgress = saves.running == .bgsave
+        s.lastBackgroundSaveOK = saves.lastBackgroundSaveOK
+        s.lastBackgroundSaveSeconds = saves.lastBackgroundSaveSeconds
+        s.currentBackgroundSaveSeconds = saves.currentSeconds(of: .bgsave)
+        s.saves = saves.saves
+        s.aofRewriteInProgress = saves.running == .aofRewrite
+        s.aofRewriteScheduled = saves.rewriteScheduled
+        s.aofLastRewriteSeconds = saves.lastRewriteSeconds
+        s.aofCurrentRewriteSeconds = saves.currentSeconds(of: .aofRewrite)
+        s.aofLastRewriteOK = saves.lastRewriteOK
+        s.aofRewrites = saves.rewrites
+        s.aofRewriteConsecutiveFailures = saves.consecutiveRewriteFailures
+        s.aofCurrentSize = store.persistedBytes
+        s.aofBaseSize = persistence.baseBytes
+        s.durableSequence = Int64(store.writer.durableThrough)
+        s.lastSequence = Int64(store.writer.lastSequence)
+        s.snapshotSequence = Int64(persistence.snapshotSequence)
+        s.snapshotBytes = persistence.snapshotBytes
+        s.logBytes = store.writer.logByteCount
+        s.rewriteLongestStepMicroseconds = persistence.longestStepMicroseconds
+        s.rewriteKeysEncodedEarly = Int64(persistence.keysEncodedEarly)
         let writerFailed = if case .failed = store.writer.state { true } else { false }
         s.aofLastWriteOK = !stats.logFailed.load(ordering: .relaxed) && !writerFailed
         // Stats

@@ -181,19 +181,6 @@ struct ServerCommands {
         return nil
     }
 
-    /// SAVE: the write-ahead log is Cairn's only persistence, so saving is
-    /// waiting until every record written so far is durable; the executor
-    /// blocks meanwhile, as Redis's SAVE blocks its main thread.
-    func save() -> Reply {
-        do throws(StorageError) {
-            let synced = try store.log.waitUntilReleased(store.writer.lastSequence, timeout: .seconds(60))
-            return synced ? .simple("OK") : .error("ERR Background save failed: the log did not sync within 60 s")
-        } catch {
-            context.stats.logFailed.store(true, ordering: .relaxed)
-            return .error("ERR Background save failed: \(error)")
-        }
-    }
-
     // MARK: CONFIG
 
     /// CONFIG GET pattern [pattern ...] | SET name value [name value ...] | RESETSTAT.

@@ -79,6 +79,8 @@ public final class DurableEngine {
         persistence.snapshotSequence = recovery.snapshotSequence
         persistence.snapshotBytes = recovery.snapshotBytes
         persistence.baseBytes = persistedBytes
+        // Replay counted its changes; none is unsaved (Redis: dirty is 0 after loading).
+        changesSavedThrough = engine.keyspace.dirty
     }
 
     deinit { log.stop() }
@@ -211,6 +213,7 @@ public final class DurableEngine {
         }
         engine.keyspace.handOverWatches(to: fresh.keyspace)
         engine = fresh
+        changesSavedThrough = fresh.keyspace.dirty
         recovery = report
         return report
     }

@@ -145,6 +145,13 @@ public enum InfoReport {
                 "aof_pending_bio_fsync": String(s.aofPendingFsync), "aof_delayed_fsync": String(s.aofDelayedFsync),
             ])
         }
+        text += lines([
+            "cairn_durable_seq": String(s.durableSequence), "cairn_last_seq": String(s.lastSequence),
+            "cairn_snapshot_seq": String(s.snapshotSequence), "cairn_snapshot_bytes": String(s.snapshotBytes),
+            "cairn_log_bytes": String(s.logBytes),
+            "cairn_rewrite_longest_step_us": String(s.rewriteLongestStepMicroseconds),
+            "cairn_rewrite_keys_encoded_early": String(s.rewriteKeysEncodedEarly),
+        ])
         return text
     }
 

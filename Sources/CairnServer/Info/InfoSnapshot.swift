@@ -101,6 +101,16 @@ public struct InfoSnapshot: Sendable {
     public var aofBufferLength: Int64 = 0
     public var aofPendingFsync: Int64 = 0
     public var aofDelayedFsync: Int64 = 0
+    /// Cairn's own: the log's durable and last record, the snapshot's
+    /// record and size, the log's bytes, and the rewrite's longest slice on
+    /// the event loop and keys it encoded ahead of its walk.
+    public var durableSequence: Int64 = 0
+    public var lastSequence: Int64 = 0
+    public var snapshotSequence: Int64 = 0
+    public var snapshotBytes: Int64 = 0
+    public var logBytes: Int64 = 0
+    public var rewriteLongestStepMicroseconds: Int64 = 0
+    public var rewriteKeysEncodedEarly: Int64 = 0
 
     // Stats
     public var totalConnectionsReceived: Int64 = 0

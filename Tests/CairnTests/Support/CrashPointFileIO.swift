@@ -37,6 +37,9 @@ final class CrashPointFileIO: FileIO {
     /// Stops capturing (for the clean-up after the workload).
     func stopCapturing() { state.withLock { $0.oneIn = 0 } }
 
+    /// Captures before one in `oneIn` calls from now on (1: every call).
+    func capture(oneIn: Int) { state.withLock { $0.oneIn = oneIn } }
+
     /// The crash points captured since the last call.
     func takeCrashPoints() -> [CrashPoint] {
         state.withLock { state in
