@@ -110,16 +110,7 @@ import Glibc
         #expect(after.components(separatedBy: "cmdstat_").count == 2)
     }
 
-    @Test func backgroundSavesSayTheyAreNotAvailableYet() throws {
-        let server = try TestServer()
-        defer { server.stop() }
-        let client = try server.client()
-        #expect(client.request("BGSAVE").hasPrefix("-ERR BGSAVE is not available yet: Cairn has no snapshots"))
-        #expect(client.request("bgrewriteaof").hasPrefix("-ERR BGREWRITEAOF is not available yet"))
-        #expect(client.request("BGREWRITEAOF", "x") == "-ERR wrong number of arguments for 'bgrewriteaof' command\r\n")
-    }
-
-    @Test func saveWaitsForTheLogAndIsRefusedInMulti() throws {
+    @Test func saveWritesASnapshotAndIsRefusedInMulti() throws {
         let server = try TestServer()
         defer { server.stop() }
         let client = try server.client()
