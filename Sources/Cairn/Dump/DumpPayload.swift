@@ -28,6 +28,15 @@ enum DumpPayload {
 
     static func encode(_ value: Value) -> [UInt8] {
         var writer = RDBWriter()
+        appendObject(value, to: &writer)
+        writer.littleEndian(UInt64(rdbVersion), 2)
+        writer.littleEndian(CRC64.checksum(writer.bytes), 8)
+        return writer.bytes
+    }
+
+    /// The RDB object of `value`: its type byte and RDB value, what DUMP
+    /// puts before its footer and a snapshot record after its key.
+    static func appendObject(_ value: Value, to writer: inout RDBWriter) {
         switch value {
         case .string(let string):
             writer.bytes.append(RDBType.string)
@@ -63,9 +72,6 @@ enum DumpPayload {
                 writer.littleEndian(score.bitPattern, 8)
             }
         }
-        writer.littleEndian(UInt64(rdbVersion), 2)
-        writer.littleEndian(CRC64.checksum(writer.bytes), 8)
-        return writer.bytes
     }
 
     /// An intset of ascending `values` in the narrowest width that holds them all.
@@ -96,6 +102,13 @@ enum DumpPayload {
     /// Only the bytes before the footer are read.
     static func decode(_ payload: [UInt8], limits: EncodingLimits) throws(RDBFormatError) -> Value {
         var reader = RDBReader(payload, end: payload.count - 10)
+        return try decodeObject(&reader, limits: limits)
+    }
+
+    /// Reads one RDB object (type byte and value) at the reader's offset and
+    /// leaves the reader just past it: DUMP's payload before its footer, or
+    /// the object that ends a snapshot record.
+    static func decodeObject(_ reader: inout RDBReader, limits: EncodingLimits) throws(RDBFormatError) -> Value {
         let type = try reader.byte()
         let value: Value
         switch type {

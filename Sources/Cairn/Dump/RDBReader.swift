@@ -16,9 +16,10 @@ struct RDBReader {
     private(set) var offset: Int
     let end: Int
 
-    init(_ bytes: [UInt8], end: Int) {
+    /// A cursor over `bytes[start..<end]`.
+    init(_ bytes: [UInt8], start: Int = 0, end: Int) {
         self.bytes = bytes
-        self.offset = 0
+        self.offset = start
         self.end = end
     }
 
