@@ -162,6 +162,13 @@ final class LZ4FrameDecoder {
     /// start, 0 once a frame has ended with a valid content checksum.
     private(set) var expectedInputBytes = Int(LZ4F_HEADER_SIZE_MIN)
 
+    /// The length of a frame header whose FLG byte is `descriptorFlags`:
+    /// magic (4), FLG, BD, the content size (8) if FLG bit 3, the
+    /// dictionary ID (4) if FLG bit 0, the header checksum (1).
+    static func headerBytes(descriptorFlags: UInt8) -> Int {
+        7 + (descriptorFlags & 0x08 != 0 ? 8 : 0) + (descriptorFlags & 0x01 != 0 ? 4 : 0)
+    }
+
     /// Decodes from `input` into `output`; returns how many input bytes it
     /// consumed and how many output bytes it produced. Call again with the
     /// rest when it did not consume everything (the output was full).

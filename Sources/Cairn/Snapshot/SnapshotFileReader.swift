@@ -112,6 +112,10 @@ private final class SnapshotBodyStream {
     /// still covering `pending`).
     private var origins: [(body: Int64, file: Int64)] = []
     private var keyCount: UInt64 = 0
+    /// File offset of the frame part being decoded (see `locateUnit`).
+    private var unitOffset = Int64(SnapshotFormat.headerBytes)
+    private var frameHeaderEnd: Int64?
+    private var lastFeedWasWhole = false
 
     init(path: String, handle: FileDescriptorHandle, fileIO: any FileIO, limits: EncodingLimits,
          bodyEnd: Int64, checksum: UInt32) {
@@ -135,8 +139,9 @@ private final class SnapshotBodyStream {
             try fill(wanted)
             let available = input.count - inputStart
             let feedOffset = inputOffset + Int64(inputStart)
+            locateUnit(feedOffset: feedOffset, available: available)
             guard available > 0 else {
-                throw corrupt(feedOffset, "the body ends inside its LZ4 frame (no end mark and content checksum): truncated")
+                throw corrupt(unitOffset, "the LZ4 frame is cut short: its \(unitName) at offset \(unitOffset) runs past the body's end (no end mark and content checksum)")
             }
             let feed = min(wanted, available)
             var fed = 0
@@ -154,19 +159,20 @@ private final class SnapshotBodyStream {
                 do throws(LZ4Error) {
                     step = try result.get()
                 } catch {
-                    throw corrupt(feedOffset, "LZ4 frame bytes \(feedOffset)..<\(feedOffset + Int64(feed)) do not decode: \(error.reason)")
+                    throw corrupt(unitOffset, "the LZ4 \(unitName) at offset \(unitOffset) does not decode: \(error.reason)")
                 }
                 guard step.consumed > 0 || step.produced > 0 else {
-                    throw corrupt(feedOffset, "the LZ4 decoder made no progress")
+                    throw corrupt(unitOffset, "the LZ4 decoder made no progress in the \(unitName) at offset \(unitOffset)")
                 }
                 fed += step.consumed
                 if step.produced > 0 {
-                    origins.append((pendingBodyOffset + Int64(pending.count), feedOffset))
+                    origins.append((pendingBodyOffset + Int64(pending.count), unitOffset))
                     pending.append(contentsOf: decoded[0..<step.produced])
                     try parseRecords(entry)
                 }
             }
             inputStart += fed
+            lastFeedWasWhole = feed == wanted
         }
         let frameEnd = inputOffset + Int64(inputStart)
         guard frameEnd == bodyEnd else {
@@ -177,6 +183,28 @@ private final class SnapshotBodyStream {
         }
         return keyCount
     }
+
+    /// Tracks which part of the frame the next feed decodes, so errors name
+    /// its start: the frame header, or a block by its 4-byte size field (a
+    /// field its block checksum does not cover, so damage to it surfaces
+    /// as a failing or overlong block). Each feed is exactly what liblz4
+    /// asked for: the rest of the current part and the next block's size
+    /// field, so after a whole feed the next part starts 4 bytes before the
+    /// next feed.
+    private func locateUnit(feedOffset: Int64, available: Int) {
+        let frameStart = Int64(SnapshotFormat.headerBytes)
+        if feedOffset == frameStart, frameHeaderEnd == nil, available > 4 {
+            frameHeaderEnd = frameStart + Int64(LZ4FrameDecoder.headerBytes(descriptorFlags: input[inputStart + 4]))
+        }
+        guard let frameHeaderEnd, feedOffset >= frameHeaderEnd else { return }
+        if feedOffset == frameHeaderEnd {
+            unitOffset = feedOffset
+        } else if lastFeedWasWhole {
+            unitOffset = feedOffset - 4
+        }
+    }
+
+    private var unitName: String { unitOffset == Int64(SnapshotFormat.headerBytes) ? "frame header" : "block" }
 
     /// Makes at least `count` unread input bytes available, or all the body
     /// has left; every byte read goes into the file checksum.

@@ -62,7 +62,7 @@ struct SnapshotHeader: Sendable, Equatable {
         let stored = UInt32(bytes.littleEndianValue(at: 32, count: 4))
         let computed = CRC32C.mask(CRC32C.extend(0, bytes[0..<32]))
         guard stored == computed else {
-            throw corrupt(32, "snapshot header checksum mismatch (stored \(Hex.word(stored)), computed \(Hex.word(computed)))")
+            throw corrupt(0, "snapshot header checksum mismatch (stored \(Hex.word(stored)), computed \(Hex.word(computed)))")
         }
         let flags = UInt32(bytes.littleEndianValue(at: 12, count: 4))
         guard flags == 0 else { throw corrupt(12, "unknown snapshot header flags \(Hex.word(flags))") }

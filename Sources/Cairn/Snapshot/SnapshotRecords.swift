@@ -42,7 +42,7 @@ enum SnapshotRecords {
     /// var body: Bytes = []
     /// SnapshotRecords.append(database: 0, key: ByteString("k".utf8), value: .string(ByteString("v".utf8)),
     ///                        expireAt: nil, to: &body)
-    /// // body == [0x06, 0x00, 0x00, 0x01, 0x6B, 0x00, 0x01, 0x76]
+    /// // body == [0x07, 0x00, 0x00, 0x01, 0x6B, 0x00, 0x01, 0x76]
     /// ```
     static func append(database: Int, key: ByteString, value: Value, expireAt: Int64?, to body: inout Bytes) {
         precondition(database >= 0 && database < Keyspace.databaseCount, "database \(database) out of range")
