@@ -203,6 +203,30 @@ func snapshotNoise(_ count: Int, seed: UInt64) -> Bytes {
         #expect(body == [0x10, 0x03, 0x01, 0x00, 0x68, 0xE5, 0xCF, 0x8B, 0x01, 0x00, 0x00, 0x01, 0x6E, 0x00, 0xC1, 0x2C, 0x01])
     }
 
+    /// The documented example file (docs/FORMAT.md "Example"), byte for byte.
+    @Test func documentedExampleFile() throws {
+        let scratch = SnapshotScratch()
+        var body: Bytes = []
+        SnapshotRecords.append(database: 0, key: ByteString("k".utf8), value: .string(ByteString("v".utf8)), expireAt: nil, to: &body)
+        let path = scratch.file("example.snap")
+        let writer = try SnapshotFileWriter(path: path, header: SnapshotHeader(sequence: 7, createdMilliseconds: 1_700_000_000_000),
+                                            fileIO: scratch.io)
+        try writer.append(body)
+        try writer.finish(keyCount: 1)
+        let documented = """
+            43 41 49 52 4e 53 4e 50 01 00 00 00 00 00 00 00
+            07 00 00 00 00 00 00 00 00 68 e5 cf 8b 01 00 00
+            e4 27 e0 fb 04 22 4d 18 74 50 ff 08 00 00 80 07
+            00 00 01 6b 00 01 76 54 21 a5 bd 00 00 00 00 54
+            21 a5 bd 43 41 49 52 4e 45 4e 44 01 00 00 00 00
+            00 00 00 07 00 00 00 00 00 00 00 1f 00 00 00 00
+            00 00 00 d4 a7 c0 58
+            """
+        let expected = documented.split(whereSeparator: { $0 == " " || $0 == "\n" }).map { UInt8($0, radix: 16)! }
+        let file = try scratch.io.readFile(path)
+        #expect(file == expected, "\(file.map { String($0, radix: 16) })")
+    }
+
     /// Chunks handed to the writer may end anywhere, even inside a record's
     /// length field: the file does not depend on where.
     @Test func chunkBoundariesInsideRecords() throws {
@@ -217,7 +241,7 @@ func snapshotNoise(_ count: Int, seed: UInt64) -> Bytes {
         }
     }
 
-    /// Records larger than a read chunk and an LZ4 block (1 MiB) are
+    /// Records larger than a read chunk (1 MiB) and an LZ4 block are
     /// gathered across blocks, among small ones.
     @Test func recordsLargerThanABlockAndAReadChunk() throws {
         let scratch = SnapshotScratch()
@@ -262,8 +286,9 @@ func snapshotNoise(_ count: Int, seed: UInt64) -> Bytes {
         process.waitUntilExit()
         #expect(process.terminationStatus == 0)
         #expect(Bytes(decoded) == body)
-        // Linked 1 MiB blocks, block checksums, content checksum (FLG 0x54: version 01, B.Checksum, C.Checksum; BD 0x60).
-        #expect(Array(frame.prefix(6)) == [0x04, 0x22, 0x4D, 0x18, 0x54, 0x60])
+        // Independent 256 KiB blocks, block checksums, content checksum
+        // (FLG 0x74: version 01, B.Indep, B.Checksum, C.Checksum; BD 0x50).
+        #expect(Array(frame.prefix(6)) == [0x04, 0x22, 0x4D, 0x18, 0x74, 0x50])
     }
 
     /// RDB's 32- and 64-bit length forms carry lengths of 512 MiB and far

@@ -42,11 +42,11 @@ extension DumpPayload {
 
     /// A hash from alternating fields and values, converted to a table
     /// under the same limits as HSET.
-    static func hash(_ flat: [[UInt8]], limits: EncodingLimits) throws(RDBFormatError) -> HashObject {
+    static func hash(_ flat: [ByteString], limits: EncodingLimits) throws(RDBFormatError) -> HashObject {
         guard !flat.isEmpty else { throw RDBFormatError(reason: "empty key") }
         let hash = HashObject()
         for index in stride(from: 0, to: flat.count, by: 2) {
-            guard hash.set(ByteString(flat[index]), ByteString(flat[index + 1]), limits: limits) else {
+            guard hash.set(flat[index], flat[index + 1], limits: limits) else {
                 throw RDBFormatError(reason: "duplicate hash fields detected")
             }
         }

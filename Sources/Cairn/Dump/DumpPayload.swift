@@ -113,11 +113,11 @@ enum DumpPayload {
         let value: Value
         switch type {
         case RDBType.string:
-            value = .string(StringCommands.storedString(try reader.string()))
+            value = .string(try reader.storedString())
         case RDBType.list:
             let count = try reader.count(minimumBytes: 1)
             var elements: [ByteString] = []
-            for _ in 0..<count { elements.append(ByteString(try reader.string())) }
+            for _ in 0..<count { elements.append(try reader.byteString()) }
             value = .list(try nonEmpty(ListObject(elements)))
         case RDBType.listQuicklist2, RDBType.listQuicklist:
             value = .list(try quicklist(&reader, ziplistNodes: type == RDBType.listQuicklist))
@@ -126,26 +126,27 @@ enum DumpPayload {
         case RDBType.set:
             let count = try reader.count(minimumBytes: 1)
             var members: [ByteString] = []
-            for _ in 0..<count { members.append(ByteString(try reader.string())) }
+            for _ in 0..<count { members.append(try reader.byteString()) }
             value = .set(try set(members, limits: limits))
         case RDBType.setIntset:
             let values = try IntSetBlob.values(try reader.string()[...])
             value = .set(try set(values.map { ByteString(integer: $0) }, limits: limits))
         case RDBType.hash:
             let count = try reader.count(minimumBytes: 2)
-            var pairs: [[UInt8]] = []
-            for _ in 0..<(2 * count) { pairs.append(try reader.string()) }
+            var pairs: [ByteString] = []
+            pairs.reserveCapacity(2 * count)
+            for _ in 0..<(2 * count) { pairs.append(try reader.byteString()) }
             value = .hash(try hash(pairs, limits: limits))
         case RDBType.hashListpack, RDBType.hashZiplist:
             let blob = try reader.string()[...]
             let elements = type == RDBType.hashZiplist ? try Ziplist.elements(blob) : try Listpack.elements(blob)
             guard elements.count % 2 == 0 else { throw RDBFormatError(reason: "odd listpack hash") }
-            value = .hash(try hash(elements, limits: limits))
+            value = .hash(try hash(elements.map { ByteString($0) }, limits: limits))
         case RDBType.zset, RDBType.zset2:
             let count = try reader.count(minimumBytes: type == RDBType.zset ? 2 : 9)
             var elements: [(member: ByteString, score: Double)] = []
             for _ in 0..<count {
-                let member = ByteString(try reader.string())
+                let member = try reader.byteString()
                 let score = type == RDBType.zset ? try reader.textDouble() : try reader.binaryDouble()
                 elements.append((member, score))
             }

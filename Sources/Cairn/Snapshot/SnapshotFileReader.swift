@@ -108,8 +108,8 @@ private final class SnapshotBodyStream {
     private var pendingStart = 0
     private var pendingBodyOffset: Int64 = 0
     /// Where each decoder call's output starts in the body, and the file
-    /// offset of the compressed bytes it came from, oldest first (only those
-    /// still covering `pending`).
+    /// offset of the block it came from (its size field), oldest first; only
+    /// those still covering `pending` are kept.
     private var origins: [(body: Int64, file: Int64)] = []
     private var keyCount: UInt64 = 0
     /// File offset of the frame part being decoded (see `locateUnit`).

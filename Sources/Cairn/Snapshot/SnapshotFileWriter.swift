@@ -19,7 +19,7 @@ final class SnapshotFileWriter {
     private let path: String
     private let header: SnapshotHeader
     private var handle: FileDescriptorHandle?
-    private let encoder = LZ4FrameEncoder(layout: SnapshotFormat.bodyLayout)
+    private let encoder: LZ4FrameEncoder
     /// CRC-32C (unmasked) of every byte written so far.
     private var checksum: UInt32 = 0
 
@@ -27,8 +27,11 @@ final class SnapshotFileWriter {
     private(set) var bytesWritten: Int64 = 0
 
     /// Creates the file (truncating one left by an earlier attempt) and
-    /// writes the header and the LZ4 frame's header.
-    init(path: String, header: SnapshotHeader, fileIO: any FileIO) throws(StorageError) {
+    /// writes the header and the LZ4 frame's header. `layout` is for
+    /// measurements; readers take any layout.
+    init(path: String, header: SnapshotHeader, fileIO: any FileIO,
+         layout: LZ4FrameLayout = SnapshotFormat.bodyLayout) throws(StorageError) {
+        encoder = LZ4FrameEncoder(layout: layout)
         self.fileIO = fileIO
         self.path = path
         self.header = header

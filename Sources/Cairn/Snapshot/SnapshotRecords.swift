@@ -97,7 +97,7 @@ enum SnapshotRecords {
         let flags = try reader.byte()
         guard flags & ~hasExpiry == 0 else { throw RDBFormatError(reason: "unknown record flags 0x\(String(flags, radix: 16))") }
         let expireAt = flags & hasExpiry == 0 ? nil : Int64(bitPattern: try reader.littleEndian(8))
-        let key = ByteString(try reader.string())
+        let key = try reader.byteString()
         let value = try DumpPayload.decodeObject(&reader, limits: limits)
         guard reader.remaining == 0 else {
             throw RDBFormatError(reason: "\(reader.remaining) bytes left in the record after its value")
