@@ -1,6 +1,6 @@
 # Cairn's entry points. `make test` is what CI runs (.ci/run).
 SWIFT ?= swift
-BUILD_DEPS := liblz4-dev pkg-config
+BUILD_DEPS := liblz4-dev pkg-config lz4
 
 .PHONY: test deps interop-deps interop build bench run clean
 

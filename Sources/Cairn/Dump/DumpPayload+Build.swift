@@ -42,11 +42,11 @@ extension DumpPayload {
 
     /// A hash from alternating fields and values, converted to a table
     /// under the same limits as HSET.
-    static func hash(_ flat: [[UInt8]], limits: EncodingLimits) throws(RDBFormatError) -> HashObject {
+    static func hash(_ flat: [ByteString], limits: EncodingLimits) throws(RDBFormatError) -> HashObject {
         guard !flat.isEmpty else { throw RDBFormatError(reason: "empty key") }
         let hash = HashObject()
         for index in stride(from: 0, to: flat.count, by: 2) {
-            guard hash.set(ByteString(flat[index]), ByteString(flat[index + 1]), limits: limits) else {
+            guard hash.set(flat[index], flat[index + 1], limits: limits) else {
                 throw RDBFormatError(reason: "duplicate hash fields detected")
             }
         }
@@ -88,12 +88,29 @@ struct RDBWriter {
         }
     }
 
+    /// Replaces the one placeholder byte at `index` with the length
+    /// encoding of `count`, moving the bytes after it when the encoding
+    /// takes more than one byte (a length written before what it measures).
+    mutating func patchLength(_ count: Int, at index: Int) {
+        guard count >= 64 else {
+            bytes[index] = UInt8(count)
+            return
+        }
+        var field = RDBWriter()
+        field.length(count)
+        bytes[index] = field.bytes[0]
+        bytes.insert(contentsOf: field.bytes[1...], at: index + 1)
+    }
+
     /// A string; one that is the canonical decimal of an integer fitting
     /// 32 bits is stored as INT8/16/32, as `rdbTryIntegerEncoding` and
     /// `rdbSaveLongLongAsStringObject` do.
     mutating func string(_ string: ByteString) {
-        if string.count <= 11, let value = string.integerValue ?? Numbers.parseInteger(string.bytes),
-           value >= Int64(Int32.min), value <= Int64(Int32.max), decimalBytes(value) == string.bytes {
+        // parseInteger takes canonical decimals only (no sign but '-', no
+        // leading zero), so the INT encodings read back the same bytes; it
+        // reads the string in place (snapshots call this for every key).
+        if string.count <= 11, let value = string.integerValue ?? string.withUnsafeBytes({ Numbers.parseInteger($0) }),
+           value >= Int64(Int32.min), value <= Int64(Int32.max) {
             if value >= -128, value <= 127 {
                 bytes += [0xC0]
                 littleEndian(UInt64(bitPattern: value), 1)

@@ -28,6 +28,15 @@ enum DumpPayload {
 
     static func encode(_ value: Value) -> [UInt8] {
         var writer = RDBWriter()
+        appendObject(value, to: &writer)
+        writer.littleEndian(UInt64(rdbVersion), 2)
+        writer.littleEndian(CRC64.checksum(writer.bytes), 8)
+        return writer.bytes
+    }
+
+    /// The RDB object of `value`: its type byte and RDB value, what DUMP
+    /// puts before its footer and a snapshot record after its key.
+    static func appendObject(_ value: Value, to writer: inout RDBWriter) {
         switch value {
         case .string(let string):
             writer.bytes.append(RDBType.string)
@@ -63,9 +72,6 @@ enum DumpPayload {
                 writer.littleEndian(score.bitPattern, 8)
             }
         }
-        writer.littleEndian(UInt64(rdbVersion), 2)
-        writer.littleEndian(CRC64.checksum(writer.bytes), 8)
-        return writer.bytes
     }
 
     /// An intset of ascending `values` in the narrowest width that holds them all.
@@ -96,15 +102,22 @@ enum DumpPayload {
     /// Only the bytes before the footer are read.
     static func decode(_ payload: [UInt8], limits: EncodingLimits) throws(RDBFormatError) -> Value {
         var reader = RDBReader(payload, end: payload.count - 10)
+        return try decodeObject(&reader, limits: limits)
+    }
+
+    /// Reads one RDB object (type byte and value) at the reader's offset and
+    /// leaves the reader just past it: DUMP's payload before its footer, or
+    /// the object that ends a snapshot record.
+    static func decodeObject(_ reader: inout RDBReader, limits: EncodingLimits) throws(RDBFormatError) -> Value {
         let type = try reader.byte()
         let value: Value
         switch type {
         case RDBType.string:
-            value = .string(StringCommands.storedString(try reader.string()))
+            value = .string(try reader.storedString())
         case RDBType.list:
             let count = try reader.count(minimumBytes: 1)
             var elements: [ByteString] = []
-            for _ in 0..<count { elements.append(ByteString(try reader.string())) }
+            for _ in 0..<count { elements.append(try reader.byteString()) }
             value = .list(try nonEmpty(ListObject(elements)))
         case RDBType.listQuicklist2, RDBType.listQuicklist:
             value = .list(try quicklist(&reader, ziplistNodes: type == RDBType.listQuicklist))
@@ -113,26 +126,27 @@ enum DumpPayload {
         case RDBType.set:
             let count = try reader.count(minimumBytes: 1)
             var members: [ByteString] = []
-            for _ in 0..<count { members.append(ByteString(try reader.string())) }
+            for _ in 0..<count { members.append(try reader.byteString()) }
             value = .set(try set(members, limits: limits))
         case RDBType.setIntset:
             let values = try IntSetBlob.values(try reader.string()[...])
             value = .set(try set(values.map { ByteString(integer: $0) }, limits: limits))
         case RDBType.hash:
             let count = try reader.count(minimumBytes: 2)
-            var pairs: [[UInt8]] = []
-            for _ in 0..<(2 * count) { pairs.append(try reader.string()) }
+            var pairs: [ByteString] = []
+            pairs.reserveCapacity(2 * count)
+            for _ in 0..<(2 * count) { pairs.append(try reader.byteString()) }
             value = .hash(try hash(pairs, limits: limits))
         case RDBType.hashListpack, RDBType.hashZiplist:
             let blob = try reader.string()[...]
             let elements = type == RDBType.hashZiplist ? try Ziplist.elements(blob) : try Listpack.elements(blob)
             guard elements.count % 2 == 0 else { throw RDBFormatError(reason: "odd listpack hash") }
-            value = .hash(try hash(elements, limits: limits))
+            value = .hash(try hash(elements.map { ByteString($0) }, limits: limits))
         case RDBType.zset, RDBType.zset2:
             let count = try reader.count(minimumBytes: type == RDBType.zset ? 2 : 9)
             var elements: [(member: ByteString, score: Double)] = []
             for _ in 0..<count {
-                let member = ByteString(try reader.string())
+                let member = try reader.byteString()
                 let score = type == RDBType.zset ? try reader.textDouble() : try reader.binaryDouble()
                 elements.append((member, score))
             }

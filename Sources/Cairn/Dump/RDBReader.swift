@@ -16,9 +16,10 @@ struct RDBReader {
     private(set) var offset: Int
     let end: Int
 
-    init(_ bytes: [UInt8], end: Int) {
+    /// A cursor over `bytes[start..<end]`.
+    init(_ bytes: [UInt8], start: Int = 0, end: Int) {
         self.bytes = bytes
-        self.offset = 0
+        self.offset = start
         self.end = end
     }
 
@@ -105,6 +106,27 @@ struct RDBReader {
         default:
             throw RDBFormatError(reason: "unknown string encoding")
         }
+    }
+
+    /// `string()` as a `ByteString`, a raw string built straight from the
+    /// payload's bytes (the snapshot loader reads millions of them).
+    mutating func byteString() throws(RDBFormatError) -> ByteString {
+        let start = offset
+        let (value, encoded) = try lengthOrEncoding()
+        guard encoded else {
+            guard value <= UInt64(remaining) else { throw RDBFormatError(reason: "string past the payload") }
+            return ByteString(try take(Int(value)))
+        }
+        offset = start
+        return ByteString(try string())
+    }
+
+    /// A string value as the keyspace stores it: `StringCommands.storedString`
+    /// (integers in the integer encoding), which only strings of at most 20
+    /// bytes can be.
+    mutating func storedString() throws(RDBFormatError) -> ByteString {
+        let string = try byteString()
+        return string.count <= 20 ? StringCommands.storedString(string.bytes) : string
     }
 
     /// `rdbLoadBinaryDoubleValue` (RDB_TYPE_ZSET_2): 8 bytes, little-endian IEEE 754.
