@@ -109,7 +109,6 @@ final class BlockedClients: @unchecked Sendable {
                     do throws(StorageError) {
                         let result = try store.submit(retry, session: &session)
                         guard result.execution.block == nil else { continue }
-                        context.stats.changes += Int64(result.execution.effects.count)
                         unblock(client, with: result.execution.reply, token: result.token, context: context, store: store)
                     } catch {
                         context.stats.logFailed.store(true, ordering: .relaxed)

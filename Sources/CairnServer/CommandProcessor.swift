@@ -207,7 +207,6 @@ struct CommandProcessor {
     private func runEngineCommand(_ argv: [Bytes]) -> Outcome {
         do throws(StorageError) {
             let result = try store.submit(argv, session: &client.session)
-            context.stats.changes += Int64(result.execution.effects.count)
             if let block = result.execution.block { return Outcome(replies: [], block: block) }
             return Outcome(replies: [result.execution.reply], token: result.token)
         } catch {
@@ -348,7 +347,6 @@ extension CommandProcessor {
             do throws(StorageError) {
                 let result = try store.submitTransaction(engineCommands, session: &client.session)
                 token = result.token
-                context.stats.changes += Int64(result.execution.effects.count)
                 if case .array(let elements) = result.execution.reply { replies = elements }
             } catch {
                 return Outcome(replies: [.error(ReplyCollector.durabilityError(error))])

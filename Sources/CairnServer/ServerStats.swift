@@ -36,9 +36,6 @@ final class ServerStats: @unchecked Sendable {
     /// By error code (`ERR`, `WRONGTYPE`).
     var errors: [String: Int64] = [:]
     var totalErrorReplies: Int64 = 0
-    /// Effects logged since start: Cairn's `rdb_changes_since_last_save`
-    /// (the log is the only persistence, so nothing resets it but a restart).
-    var changes: Int64 = 0
 
     /// A command that ran for `duration` and replied `replies`.
     func recordCall(_ spec: CommandSpec, duration: Duration, replies: [Reply]) {

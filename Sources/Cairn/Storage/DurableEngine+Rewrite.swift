@@ -80,7 +80,7 @@ extension DurableEngine {
         let capture = SnapshotCapture(databases: engine.keyspace.databases, sequence: sequence,
                                       chunkBytes: DurableEngine.rewriteChunkBytes) { thread.enqueue($0) }
         engine.keyspace.capture = capture
-        rewriteJob = RewriteJob(capture: capture, thread: thread, changesAtStart: engine.keyspace.dirty)
+        rewriteJob = RewriteJob(capture: capture, thread: thread, changesAtStart: changesLogged)
         persistence.inProgress = true
         persistence.startedMilliseconds = header.createdMilliseconds
         persistence.keysEncodedEarly = 0
@@ -168,7 +168,7 @@ extension DurableEngine {
     }
 
     /// Changes since the last successful save (`rdb_changes_since_last_save`).
-    public var changesSinceLastSave: Int { engine.keyspace.dirty - changesSavedThrough }
+    public var changesSinceLastSave: Int { changesLogged - changesSavedThrough }
 
     /// The snapshot and the live log's records, in bytes (`aof_current_size`).
     public var persistedBytes: Int64 { persistence.snapshotBytes + writer.logByteCount }

@@ -57,7 +57,9 @@ public final class DurableEngine {
     var rewriteJob: RewriteJob?
     /// The rewrite running and the last one's outcome.
     public internal(set) var persistence = PersistenceStatus()
-    /// `keyspace.dirty` as of the last successful save's start.
+    /// Effects logged since open (Redis's `server.dirty`, as Cairn counts it).
+    var changesLogged = 0
+    /// `changesLogged` as of the last successful save's start.
     var changesSavedThrough = 0
 
     /// Wakes the log thread if records were appended since the last wake
@@ -79,8 +81,6 @@ public final class DurableEngine {
         persistence.snapshotSequence = recovery.snapshotSequence
         persistence.snapshotBytes = recovery.snapshotBytes
         persistence.baseBytes = persistedBytes
-        // Replay counted its changes; none is unsaved (Redis: dirty is 0 after loading).
-        changesSavedThrough = engine.keyspace.dirty
     }
 
     deinit { log.stop() }
@@ -213,7 +213,7 @@ public final class DurableEngine {
         }
         engine.keyspace.handOverWatches(to: fresh.keyspace)
         engine = fresh
-        changesSavedThrough = fresh.keyspace.dirty
+        changesSavedThrough = changesLogged
         recovery = report
         return report
     }
@@ -273,6 +273,7 @@ public final class DurableEngine {
         do throws(StorageError) {
             let sequence = try writer.append(effects, timestampMilliseconds: engine.clock.nowMilliseconds())
             lastAppended = sequence
+            changesLogged += effects.count
             if defersWakes { wakeOwed = true } else { log.wake() }
             return sequence
         } catch {
