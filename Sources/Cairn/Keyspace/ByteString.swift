@@ -48,6 +48,11 @@ public struct ByteString: Sendable {
     public init() { storage = .inline(InlineBytes()) }
 
     public init<C: Collection>(_ bytes: C) where C.Element == UInt8 {
+        // Arrays and slices (the loaders' case): one copy of the memory.
+        if let made = bytes.withContiguousStorageIfAvailable({ ByteString(UnsafeRawBufferPointer($0)) }) {
+            self = made
+            return
+        }
         if bytes.count <= ByteString.inlineCapacity {
             var inline = InlineBytes()
             inline.count = UInt8(bytes.count)
@@ -57,6 +62,23 @@ public struct ByteString: Sendable {
             storage = .inline(inline)
         } else {
             storage = .heap(HeapBytes.make(bytes))
+        }
+    }
+
+    /// A copy of the bytes at `raw`.
+    public init(_ raw: UnsafeRawBufferPointer) {
+        let count = raw.count
+        if count <= ByteString.inlineCapacity {
+            var inline = InlineBytes()
+            inline.count = UInt8(count)
+            if count > 0 {
+                withUnsafeMutableBytes(of: &inline) { $0.baseAddress!.copyMemory(from: raw.baseAddress!, byteCount: count) }
+            }
+            storage = .inline(inline)
+        } else {
+            let buffer = HeapBytes.create(minimumCapacity: count) { _ in UInt32(count) }
+            buffer.withUnsafeMutablePointerToElements { UnsafeMutableRawPointer($0).copyMemory(from: raw.baseAddress!, byteCount: count) }
+            storage = .heap(unsafeDowncast(buffer, to: HeapBytes.self))
         }
     }
 

@@ -20,6 +20,13 @@ extension LogWriter {
         }
     }
 
+    /// Gives up a requested rotation that has not happened (a failed rewrite).
+    public func cancelRotation(at boundary: UInt64) {
+        shared.withLock { shared in
+            if shared.rotation == boundary { shared.rotation = nil }
+        }
+    }
+
     /// Whether the segment starting at `boundary` exists and is listed.
     public func rotationState(at boundary: UInt64) -> RotationState {
         if let error = shared.withLock({ $0.rotationError }) { return .failed(error) }

@@ -486,7 +486,11 @@ public final class LogWriter: Sendable {
     /// current segment and the error waits for the requester (its rewrite
     /// fails; writes do not).
     private func rotate(_ output: inout Output, at boundary: UInt64) {
-        guard writtenThrough == boundary - 1 else { return }
+        guard writtenThrough == boundary - 1 else {
+            // Records after the boundary were written (the request was given up): too late.
+            if writtenThrough >= boundary { shared.withLock { if $0.rotation == boundary { $0.rotation = nil } } }
+            return
+        }
         do throws(StorageError) {
             if let current = output.segment {
                 if current.firstSequence != boundary {

@@ -160,6 +160,7 @@ extension DurableEngine {
             changesSavedThrough = job.changesAtStart
             return .finished(succeeded: true)
         case .failure(let error):
+            writer.cancelRotation(at: job.capture.sequence + 1)
             persistence.lastSucceeded = false
             persistence.lastError = error.description
             persistence.rewritesFailed += 1
