@@ -392,6 +392,47 @@ test_crash_durability() {
     [ "$status" -eq 0 ] || { fail "$(tail -n 1 "$WORK/crash-check.txt")"; return 1; }
 }
 
+# kill -9 while snapshots run: BGSAVE over a loaded database, BGREWRITEAOF
+# again and again while writers run, then SIGKILL; after the restart every
+# acknowledged write and every loaded key is there (recovery loads the last
+# published snapshot and replays the log after it).
+test_snapshot_crash() {
+    local proto="$WORK/snap.resp" acked="$WORK/snap-acked.json" out
+    "$PYTHON" - "$proto" <<'EOF2' || { fail "could not generate the RESP file"; return 1; }
+import sys
+with open(sys.argv[1], "wb") as f:
+    parts = []
+    for i in range(50000):
+        k = b"snap:%d" % i
+        v = b"v" * (i % 200)
+        parts.append(b"*3\r\n$3\r\nSET\r\n$%d\r\n%s\r\n$%d\r\n%s\r\n" % (len(k), k, len(v), v))
+    f.write(b"".join(parts))
+EOF2
+    cli FLUSHALL >/dev/null  # crash.py's keys start afresh
+    out="$(timeout 120 redis-cli -h "$HOST" -p "$PORT" -n 8 --pipe <"$proto" 2>&1)"
+    grep -q "errors: 0, replies: 50000" <<<"$out" || fail "--pipe: $(tail -n 1 <<<"$out")" || return 1
+    expect_eq "BGSAVE" "Background saving started" "$(cli BGSAVE)" || return 1
+    local pid="$SERVER_PID"
+    ( for _ in $(seq 1 40); do cli BGREWRITEAOF >/dev/null 2>&1; sleep 0.05; done ) &
+    local rewriter=$!
+    INTEROP_HOST="$HOST" INTEROP_PORT="$PORT" timeout 60 "$PYTHON" "$HERE/crash.py" \
+        write --pid "$pid" --writers 4 --kill-after 1.5 --out "$acked" ||
+        { kill "$rewriter" 2>/dev/null; fail "the writers failed (see log)"; return 1; }
+    kill "$rewriter" 2>/dev/null; wait "$rewriter" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    SERVER_PID=""
+    start_server || { fail "the server did not restart after kill -9 during rewrites"; return 1; }
+    ls -l "$DATA"
+    INTEROP_HOST="$HOST" INTEROP_PORT="$PORT" timeout 30 "$PYTHON" "$HERE/crash.py" \
+        check --in "$acked" >"$WORK/snap-check.txt" 2>&1
+    local status=$?
+    cat "$WORK/snap-check.txt"
+    [ "$status" -eq 0 ] || { fail "$(tail -n 1 "$WORK/snap-check.txt")"; return 1; }
+    expect_eq "DBSIZE of the loaded database" 50000 "$(cli -n 8 DBSIZE)" || return 1
+    expect_eq "GET the last loaded key" "$(printf 'v%.0s' $(seq 1 199))" "$(cli -n 8 GET snap:49999)" || return 1
+    cli -n 8 FLUSHDB >/dev/null
+}
+
 # --- main ------------------------------------------------------------------------------
 
 if [ "$TARGET" = cairn ] && [ ! -x "$CAIRN_SERVER" ]; then
@@ -418,6 +459,7 @@ run_test readme_redis_py
 run_python redis_py test_redis_py.py
 run_test benchmark
 run_test crash_durability
+run_test snapshot_crash
 
 echo "interop: $PASSED passed, $FAILED failed ($((SECONDS - START_TIME)) s, target=$TARGET)"
 if [ "$FAILED" -gt 0 ]; then
