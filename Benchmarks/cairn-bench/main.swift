@@ -19,9 +19,9 @@ func residentBytes() -> Int {
     return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
 }
 
-func seconds(_ body: () -> Void) -> Double {
+func seconds<E: Error>(_ body: () throws(E) -> Void) throws(E) -> Double {
     let start = ContinuousClock.now
-    body()
+    try body()
     let elapsed = ContinuousClock.now - start
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 }
@@ -116,6 +116,10 @@ case "sets":
 case "zsets":
     // One sorted set of N members, then the structure against a sorted array (SortedSetBench.swift).
     runSortedSetWorkload(count: count)
+case "snapshot":
+    runSnapshotWorkload(strings: count, keep: arguments.count > 3 && arguments[3] == "keep")
+case "snapshot-open":
+    runSnapshotOpen(directory: arguments.count > 2 ? arguments[2] : ".")
 case "fdatasync", "recovery", "recovery-open", "durable-writes", "group-commit":
     // The log benchmarks (Benchmarks/log.sh), in their own files.
     runLogWorkload(workload, arguments: Array(arguments.dropFirst(2)))
