@@ -26,10 +26,15 @@ func runSnapshotWorkload(strings: Int, keep: Bool) {
         let before = residentBytes()
         var peak = before
         var steps = 0
+        var slow = 0
         let elapsed = try seconds { () throws(StorageError) in
             _ = try store.startRewrite()
             loop: while true {
-                switch store.stepRewrite(budget: .microseconds(500)) {
+                let sliceStart = ContinuousClock.now
+                let progress = store.stepRewrite(budget: .microseconds(500))
+                let slice = ContinuousClock.now - sliceStart
+                if slice > .milliseconds(1) { slow += 1 }
+                switch progress {
                 case .working: steps += 1
                 case .waiting: usleep(50)
                 case .finished, .idle: break loop
@@ -41,6 +46,7 @@ func runSnapshotWorkload(strings: Int, keep: Bool) {
         report("rewrite_seconds", elapsed * 10, "x0.1 s")
         report("rewrite_longest_slice", Double(persistence.longestStepMicroseconds), "us")
         report("rewrite_slices", Double(steps), "")
+        report("rewrite_slices_over_1ms", Double(slow), "")
         report("snapshot_bytes", Double(persistence.snapshotBytes) / 1e6, "MB")
         report("rss_before", Double(before) / 1e6, "MB")
         report("rss_extra_during_rewrite", Double(peak - before) / 1e6, "MB")

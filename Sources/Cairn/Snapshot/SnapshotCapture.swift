@@ -16,7 +16,9 @@
 ///
 /// Encoding runs here (values are mutable objects of the engine's thread);
 /// each full chunk of encoded records goes to `emit` (the background writer
-/// compresses and writes it).
+/// compresses and writes it), which hands back an empty buffer to fill next
+/// (one the writer is done with: reusing them spares the command thread the
+/// page faults of fresh large allocations).
 final class SnapshotCapture {
     let sequence: UInt64
     private let databases: [Database]
@@ -30,12 +32,12 @@ final class SnapshotCapture {
     private var walkEntry = 0
     private var body: Bytes = []
     private let chunkBytes: Int
-    private let emit: (Bytes) -> Void
+    private let emit: (Bytes) -> Bytes
     private(set) var keyCount: UInt64 = 0
     /// Keys encoded ahead of the walk because a write came first.
     private(set) var keysEncodedEarly = 0
 
-    init(databases: [Database], sequence: UInt64, chunkBytes: Int, emit: @escaping (Bytes) -> Void) {
+    init(databases: [Database], sequence: UInt64, chunkBytes: Int, emit: @escaping (Bytes) -> Bytes) {
         self.sequence = sequence
         self.databases = databases
         self.chunkBytes = chunkBytes
@@ -84,7 +86,7 @@ final class SnapshotCapture {
                 if !handled[walkDatabase].isEmpty, handled[walkDatabase].contains(database.main.key(at: entry)) { continue }
                 encode(walkDatabase, database, entry)
                 encoded += 1
-                if encoded & 31 == 0, ContinuousClock.now >= deadline { return false }
+                if encoded & 7 == 0, ContinuousClock.now >= deadline { return false }
             }
             database.main.keepsEntryIndices = false
             handled[walkDatabase] = []
@@ -105,7 +107,7 @@ final class SnapshotCapture {
     private func isCompleteAfterFlush() -> Bool {
         guard isComplete else { return false }
         if !body.isEmpty {
-            emit(body)
+            _ = emit(body)
             body = []
         }
         return true
@@ -117,8 +119,7 @@ final class SnapshotCapture {
         SnapshotRecords.append(database: index, key: key, value: database.main.value(at: entry), expireAt: expireAt, to: &body)
         keyCount += 1
         if body.count >= chunkBytes {
-            emit(body)
-            body = []
+            body = emit(body)
             body.reserveCapacity(chunkBytes + chunkBytes / 8)
         }
     }

@@ -27,6 +27,8 @@ final class SnapshotWriterThread: Sendable {
 
     private struct State: Sendable {
         var chunks: [Bytes] = []
+        /// Written chunks' buffers, emptied, for the encoder to fill again.
+        var spare: [Bytes] = []
         var queuedBytes = 0
         var keyCount: UInt64?
         var cancelled = false
@@ -53,12 +55,24 @@ final class SnapshotWriterThread: Sendable {
     /// The result, once the thread is done.
     var outcome: Result<Made, StorageError>? { state.withLock { $0.outcome } }
 
-    func enqueue(_ chunk: Bytes) {
-        state.withLock { state in
+    /// Queues `chunk` for writing; returns an empty buffer to fill next.
+    func enqueue(_ chunk: Bytes) -> Bytes {
+        let next = state.withLock { state -> Bytes in
             state.queuedBytes += chunk.count
             state.chunks.append(chunk)
+            return state.spare.popLast() ?? []
         }
         wakeup.signal()
+        return next
+    }
+
+    private func recycle(_ chunk: inout Bytes) {
+        chunk.removeAll(keepingCapacity: true)
+        let buffer = chunk
+        chunk = []
+        state.withLock { state in
+            if state.spare.count < 4 { state.spare.append(buffer) }
+        }
     }
 
     /// Every chunk was handed over: finish the file with `keyCount` keys.
@@ -120,7 +134,9 @@ final class SnapshotWriterThread: Sendable {
         do throws(StorageError) {
             writing: while true {
                 switch next() {
-                case .chunk(let chunk): try file.append(chunk)
+                case .chunk(var chunk):
+                    try file.append(chunk)
+                    recycle(&chunk)
                 case .finish(let keyCount):
                     try file.finish(keyCount: keyCount)
                     break writing
