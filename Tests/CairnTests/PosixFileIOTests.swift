@@ -4,27 +4,6 @@ import Glibc
 import Testing
 import Cairn
 
-/// A fresh directory under /tmp (mkdtemp: a unique name per test), removed
-/// with everything in it when the test lets go of it.
-private final class TemporaryDirectory {
-    let path: String
-    let io = PosixFileIO()
-
-    init() {
-        var template = Array("/tmp/cairn-io-test-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        precondition(made != nil, "mkdtemp failed: \(Errno.current)")
-        path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    func file(_ name: String) -> String { "\(path)/\(name)" }
-
-    deinit {
-        for name in (try? io.listDirectory(path)) ?? [] { _ = Glibc.unlink(file(name)) }
-        _ = rmdir(path)
-    }
-}
-
 private func pattern(_ count: Int, tag: Int = 0) -> [UInt8] {
     (0 ..< count).map { UInt8(1 + ($0 &* 7 &+ tag) % 251) }
 }

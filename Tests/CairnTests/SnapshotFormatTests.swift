@@ -7,23 +7,8 @@ import Testing
 
 /// Snapshot files on a real file system: a fresh directory under /tmp per
 /// test, written with an engine's keys and read back into a fresh engine.
-final class SnapshotScratch {
-    let path: String
-    let io = PosixFileIO()
-
-    init() {
-        var template = Array("/tmp/cairn-snapshot-test-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        precondition(made != nil, "mkdtemp failed: \(Errno.current)")
-        path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-    }
-
-    func file(_ name: String) -> String { "\(path)/\(name)" }
-
-    deinit {
-        for name in (try? io.listDirectory(path)) ?? [] { _ = Glibc.unlink(file(name)) }
-        _ = rmdir(path)
-    }
+final class SnapshotScratch: TemporaryDirectory {
+    init() { super.init(prefix: "cairn-snapshot-test") }
 
     static let header = SnapshotHeader(sequence: 4242, createdMilliseconds: 1_700_000_000_123)
 

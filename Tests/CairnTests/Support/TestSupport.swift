@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 @testable import Cairn
 
@@ -79,3 +82,25 @@ let syntaxError = Reply.error("ERR syntax error")
 func arityError(_ command: String) -> Reply {
     .error("ERR wrong number of arguments for '\(command)' command")
 }
+
+/// A fresh directory under /tmp (mkdtemp: a unique name per test), removed
+/// with everything in it when the test lets go of it.
+class TemporaryDirectory {
+    let path: String
+    let io = PosixFileIO()
+
+    init(prefix: String = "cairn-io-test") {
+        var template = Array("/tmp/\(prefix)-XXXXXX".utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
+        precondition(made != nil, "mkdtemp failed: \(Errno.current)")
+        path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    func file(_ name: String) -> String { "\(path)/\(name)" }
+
+    deinit {
+        for name in (try? io.listDirectory(path)) ?? [] { _ = Glibc.unlink(file(name)) }
+        _ = rmdir(path)
+    }
+}
+
