@@ -253,7 +253,7 @@ enum Recovery {
     }
 
     /// Removes what a rewrite left behind that the MANIFEST does not name:
-    /// other snapshots, files being written (`.tmp`), and unlisted segments
+    /// other snapshots, files being written (`.tmp`, MANIFEST.tmp), and unlisted segments
     /// of records the snapshot already holds. Returns how many.
     private static func removeObsoleteFiles(_ directory: DataDirectory, keeping snapshot: String?, before first: UInt64,
                                             listed: [DataDirectory.Segment]) throws(StorageError) -> Int {
@@ -262,7 +262,9 @@ enum Recovery {
         var removed = 0
         for name in names {
             let obsolete: Bool
-            if name.hasSuffix(DataDirectory.snapshotSuffix) || name.hasSuffix(DataDirectory.snapshotSuffix + DataDirectory.temporarySuffix) {
+            if name == Manifest.temporaryName {
+                obsolete = true  // a publish cut short: the MANIFEST it would have replaced is in force
+            } else if name.hasSuffix(DataDirectory.snapshotSuffix) || name.hasSuffix(DataDirectory.snapshotSuffix + DataDirectory.temporarySuffix) {
                 obsolete = name != snapshot
             } else if let segmentFirst = DataDirectory.firstSequence(ofSegmentNamed: name) {
                 obsolete = segmentFirst < first && !listed.contains { $0.firstSequence == segmentFirst }
