@@ -128,7 +128,7 @@ emit() { $helper emit "$1"; }
 emit "$(printf '{"kind":"meta","date":"%s","redis_version":"%s","strings":%d,"hashes":%d,"restarts":%d,"description":"%s"}' \
     "$(date -u +%Y-%m-%dT%H:%MZ)" "$(redis-server --version | sed -E 's/.*v=([^ ]+).*/\1/')" \
     "$SNAPSHOT_KEYS" "$SNAPSHOT_HASHES" "$runs" \
-    "$(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM, $(uname -r), data on $(stat -f -c %T "$bench_dir"); cairn: $cairn; appendfsync everysec on both")"
+    "$(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GB", $2 / 1048576 }' /proc/meminfo) RAM, $(uname -r), data on $(stat -f -c %T "$bench_dir"), load average at the start $(cut -d' ' -f1-3 /proc/loadavg); cairn: $cairn; appendfsync everysec on both")"
 
 for flavour in x random; do
     echo "== dataset: $flavour values"
@@ -187,6 +187,8 @@ if [ "$growth" = 1 ]; then
         sleep 2  # everysec
         rewrites=$(info_field persistence aof_rewrites)
         step=$(info_field persistence cairn_rewrite_longest_step_us)
+        if [ "$server" = cairn ]; then log_bytes=$(info_field persistence cairn_log_bytes)
+        else log_bytes=$(info_field persistence aof_current_size); fi
         dir_bytes=$(du -sb "$work/data" | cut -f1)
         keys=$(dbsize)
         echo "  $server: $rps SET/s, $rewrites rewrites, data directory $dir_bytes bytes, $keys keys"
@@ -197,14 +199,15 @@ if [ "$growth" = 1 ]; then
             timed_restart "$server" "$logname"
             restarts+=("$restart_seconds")
         done
-        emit "$(printf '{"kind":"growth","server":"%s","rps":%s,"aof_rewrites":%s,"dir_bytes":%d,"keys":%d,"cairn_rewrite_longest_step_us":%s,"restarts":[%s]}' \
-            "$server" "${rps:-0}" "${rewrites:-0}" "$dir_bytes" "$keys" "${step:-null}" "$(IFS=,; echo "${restarts[*]}")")"
+        emit "$(printf '{"kind":"growth","server":"%s","rps":%s,"aof_rewrites":%s,"dir_bytes":%d,"keys":%d,"cairn_rewrite_longest_step_us":%s,"log_bytes":%s,"restarts":[%s]}' \
+            "$server" "${rps:-0}" "${rewrites:-0}" "$dir_bytes" "$keys" "${step:-null}" "${log_bytes:-null}" "$(IFS=,; echo "${restarts[*]}")")"
         stop_server
     done
 fi
 
 echo "== server output: lines mentioning errors or warnings"
 grep -i -E 'error|warn|fatal|panic|crash' "$tmp"/logs/cairn-*.log | grep -v 'ignored' | head -20 || echo "  (none from cairn-server)"
+emit "{\"kind\":\"meta-end\",\"loadavg\":\"$(cut -d' ' -f1-3 /proc/loadavg)\"}"
 result=Benchmarks/results/snapshot-$stamp
 cp "$SNAPSHOT_RESULTS" "$result.jsonl"
 echo
