@@ -265,3 +265,59 @@ import Testing
         }
     }
 }
+
+/// `PackedPairs(packing:)` and `HashObject.packed`, the one-allocation build
+/// RESTORE and snapshot loading use: the same pairs, order and bytes as
+/// `set` of each pair in turn, and the same encoding choice at the limits.
+@Suite struct PackedBuildTests {
+    static func flat(_ pairs: Int, fieldBytes: Int = 3, valueBytes: Int = 5) -> [ByteString] {
+        (0..<pairs).flatMap { index in
+            [PackedPairsTests.bytes(fieldBytes, UInt8(truncatingIfNeeded: index)) , PackedPairsTests.bytes(valueBytes, UInt8(truncatingIfNeeded: index * 7))]
+                .enumerated().map { position, bytes in
+                    // Distinct fields: prefix the index.
+                    position == 0 ? ByteString(Array("f\(index)-".utf8) + bytes.bytes) : bytes
+                }
+        }
+    }
+
+    static func setOneByOne(_ flat: [ByteString]) -> PackedPairs {
+        var pairs = PackedPairs()
+        for index in stride(from: 0, to: flat.count, by: 2) { pairs.set(flat[index], flat[index + 1]) }
+        return pairs
+    }
+
+    @Test(arguments: [1, 2, 10, 128])
+    func packingGivesWhatSetGives(pairCount: Int) {
+        for valueBytes in [0, 1, 127, 128, 300] {
+            let flat = Self.flat(pairCount, valueBytes: valueBytes)
+            let packed = PackedPairs(packing: flat)
+            let built = Self.setOneByOne(flat)
+            #expect(PackedPairsTests.contents(packed) == PackedPairsTests.contents(built))
+            #expect(packed.byteCount == built.byteCount && packed.count == pairCount)
+        }
+    }
+
+    @Test func theBulkBuildChoosesTheEncodingSetWould() throws {
+        let limits = EncodingLimits()
+        let fits = Self.flat(limits.hashMaxListpackEntries)
+        #expect(HashObject.packed(fits, limits: limits)?.isCompact == true)
+        #expect(HashObject.packed(Self.flat(limits.hashMaxListpackEntries + 1), limits: limits) == nil)
+        #expect(HashObject.packed(Self.flat(3, valueBytes: limits.hashMaxListpackValue), limits: limits) != nil)
+        #expect(HashObject.packed(Self.flat(3, valueBytes: limits.hashMaxListpackValue + 1), limits: limits) == nil)
+        for flat in [Self.flat(limits.hashMaxListpackEntries + 1), Self.flat(3, valueBytes: limits.hashMaxListpackValue + 1), fits] {
+            let loaded = try DumpPayload.hash(flat, limits: limits)
+            let byHSET = HashObject()
+            for index in stride(from: 0, to: flat.count, by: 2) { byHSET.set(flat[index], flat[index + 1], limits: limits) }
+            #expect(loaded.isCompact == byHSET.isCompact && loaded.count == byHSET.count)
+            for index in stride(from: 0, to: flat.count, by: 2) { #expect(loaded.get(flat[index]) == flat[index + 1]) }
+        }
+    }
+
+    @Test func aRepeatedFieldIsRefusedInEitherEncoding() {
+        let limits = EncodingLimits()
+        for var flat in [Self.flat(5), Self.flat(limits.hashMaxListpackEntries + 4)] {
+            flat[flat.count - 2] = flat[2]  // the last field repeats the second
+            #expect(throws: RDBFormatError.self) { _ = try DumpPayload.hash(flat, limits: limits) }
+        }
+    }
+}

@@ -44,6 +44,15 @@ extension DumpPayload {
     /// under the same limits as HSET.
     static func hash(_ flat: [ByteString], limits: EncodingLimits) throws(RDBFormatError) -> HashObject {
         guard !flat.isEmpty else { throw RDBFormatError(reason: "empty key") }
+        if flat.count / 2 <= limits.hashMaxListpackEntries {
+            // Small enough that comparing fields pairwise beats hashing them.
+            for index in stride(from: 2, to: flat.count, by: 2) {
+                for earlier in stride(from: 0, to: index, by: 2) where flat[earlier] == flat[index] {
+                    throw RDBFormatError(reason: "duplicate hash fields detected")
+                }
+            }
+            if let packed = HashObject.packed(flat, limits: limits) { return packed }
+        }
         let hash = HashObject()
         for index in stride(from: 0, to: flat.count, by: 2) {
             guard hash.set(flat[index], flat[index + 1], limits: limits) else {

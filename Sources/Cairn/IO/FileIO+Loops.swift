@@ -49,24 +49,34 @@ extension FileIO {
         precondition(count >= 0, "read count must not be negative")
         var failure: IOError?
         let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            let raw = UnsafeMutableRawBufferPointer(buffer)
-            while initialized < count {
-                let got: Int
-                do throws(IOError) {
-                    got = try pread(handle, into: UnsafeMutableRawBufferPointer(rebasing: raw[initialized...]),
-                                    at: offset + Int64(initialized))
-                } catch where error.errno == .interrupted {
-                    continue
-                } catch {
-                    failure = error
-                    return
-                }
-                if got == 0 { return }  // end of file
-                initialized += got
+            do throws(IOError) {
+                initialized = try readFully(handle, into: UnsafeMutableRawBufferPointer(buffer), at: offset)
+            } catch {
+                failure = error
             }
         }
         if let failure { throw failure }
         return bytes
+    }
+
+    /// Fills `buffer` from `offset` on, continuing after short reads and
+    /// retrying `EINTR`; returns how many bytes it read, fewer than the
+    /// buffer holds only at end of file.
+    public func readFully(_ handle: FileDescriptorHandle, into buffer: UnsafeMutableRawBufferPointer,
+                          at offset: Int64) throws(IOError) -> Int {
+        var initialized = 0
+        while initialized < buffer.count {
+            let got: Int
+            do throws(IOError) {
+                got = try pread(handle, into: UnsafeMutableRawBufferPointer(rebasing: buffer[initialized...]),
+                                at: offset + Int64(initialized))
+            } catch where error.errno == .interrupted {
+                continue
+            }
+            if got == 0 { break }  // end of file
+            initialized += got
+        }
+        return initialized
     }
 
     /// Reads the whole file.

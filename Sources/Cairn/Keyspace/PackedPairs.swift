@@ -45,6 +45,18 @@ struct PackedPairs {
     /// No pairs.
     init() { buffer = PackedPairs.emptyBuffer }
 
+    /// The pairs of alternating fields and values `flat`, packed in one
+    /// allocation: what `set` of each pair in turn builds when no field
+    /// repeats (the caller makes sure none does).
+    init(packing flat: [ByteString]) {
+        self.init()
+        let total = flat.reduce(0) { $0 + PackedPairs.entrySize($1.count) }
+        splice(0..<0, insertedCount: total) { target in
+            var position = target
+            for string in flat { position = string.withUnsafeBytes { PackedPairs.writeEntry($0, to: position) } }
+        }
+    }
+
     /// Bytes taken by the entries (lengths included).
     var byteCount: Int { buffer.withUnsafeMutablePointerToHeader { Int($0.pointee) } }
 

@@ -152,6 +152,22 @@ final class HashObject {
         }
     }
 
+    /// A hash of alternating fields and values `flat`, none repeated,
+    /// built at once when `set` of each pair in turn would keep it packed
+    /// (RESTORE and snapshot loading: one allocation, not one per field);
+    /// nil when it would not.
+    static func packed(_ flat: [ByteString], limits: EncodingLimits) -> HashObject? {
+        guard flat.count / 2 <= limits.hashMaxListpackEntries else { return nil }
+        var byteCount = 0
+        for index in stride(from: 0, to: flat.count - 1, by: 2) {
+            let fieldCount = flat[index].count, valueCount = flat[index + 1].count
+            guard fieldCount <= limits.hashMaxListpackValue, valueCount <= limits.hashMaxListpackValue,
+                  byteCount + fieldCount + valueCount <= PackedPairs.safetyLimitBytes else { return nil }
+            byteCount += PackedPairs.entrySize(fieldCount) + PackedPairs.entrySize(valueCount)
+        }
+        return HashObject(storage: .packed(PackedPairs(packing: flat)))
+    }
+
     /// Whether `field` is present (`HEXISTS`, `HSETNX`).
     func contains(_ field: ByteString) -> Bool {
         switch storage {

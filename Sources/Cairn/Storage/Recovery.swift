@@ -86,7 +86,7 @@ enum Recovery {
                 : "the log starts at record \(first.firstSequence), but the snapshot holds the state after record \(lastSequence)")
         }
         var segmentEnds: [Int64] = []
-        let prefetcher = SegmentPrefetcher(paths: segments.map(\.path), fileIO: fileIO)
+        var prefetcher = SegmentPrefetcher(paths: segments.map(\.path), fileIO: fileIO)
         defer { prefetcher.cancel() }
         for (index, segment) in segments.enumerated() {
             let isLast = index == segments.count - 1
@@ -224,32 +224,6 @@ enum Recovery {
         }
         report.unlistedSegments = onDisk.filter { !listed.contains($0) }.count
         return (listed, manifest, stale)
-    }
-
-    /// Loads the snapshot the MANIFEST names into `engine` (every block,
-    /// record and the trailer verified); returns the record it holds the
-    /// state after. A missing or damaged snapshot refuses to open.
-    private static func loadSnapshot(_ name: String, directory: DataDirectory, engine: Engine,
-                                     report: inout RecoveryReport) throws(StorageError) -> UInt64 {
-        let path = DataDirectory.join(directory.path, name)
-        guard directory.fileIO.fileExists(path) else {
-            throw .corruption(file: path, offset: 0, reason: "the snapshot is named in the MANIFEST but missing")
-        }
-        let keyspace = engine.keyspace
-        let summary = try SnapshotFileReader.read(path: path, fileIO: directory.fileIO, limits: keyspace.limits) {
-            (entry: SnapshotEntry) throws(StorageError) in
-            guard entry.database >= 0 && entry.database < Keyspace.databaseCount else {
-                throw .corruption(file: path, offset: 0, reason: "a record of database \(entry.database)")
-            }
-            let database = keyspace.databases[entry.database]
-            database.main.updateValue(entry.value, forKey: entry.key)
-            if let expireAt = entry.expireAt { database.expires.updateValue(expireAt, forKey: entry.key) }
-        }
-        report.snapshotName = name
-        report.snapshotSequence = summary.header.sequence
-        report.snapshotKeys = summary.keyCount
-        report.snapshotBytes = summary.fileBytes
-        return summary.header.sequence
     }
 
     /// Removes what a rewrite left behind that the MANIFEST does not name:
