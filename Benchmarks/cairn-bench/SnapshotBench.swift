@@ -1,22 +1,27 @@
 import Cairn
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// `cairn-bench snapshot [STRINGS]`: the dataset (STRINGS `SET
+/// `cairn-bench snapshot [STRINGS] [keep] [random]`: the dataset (STRINGS `SET
 /// key:%08d` with 100-byte values, a tenth as many hashes of 10 fields) in a
-/// DurableEngine, then: a rewrite driven in 0.5 ms slices as cairn-server
+/// DurableEngine, then: a rewrite driven in slices as cairn-server
 /// drives it (its longest slice, its time, the snapshot's size, RSS before
 /// and at most during it), and a reopen from the snapshot (its time).
-func runSnapshotWorkload(strings: Int, keep: Bool) {
+func runSnapshotWorkload(strings: Int, keep: Bool, randomValues: Bool) {
     let directory = makeBenchDirectory("snapshot")
     defer { if keep { note("kept \(directory)") } else { removeBenchDirectory(directory) } }
     do {
         let store = try DurableEngine.open(directory: directory, policy: .no)
         var session = Session()
-        let value = Bytes(repeating: UInt8(ascii: "x"), count: 100)
+        var generator = SystemRandomNumberGenerator()
+        let printable = Array(UInt8(33)...UInt8(126))
+        func value() -> Bytes {
+            randomValues ? (0..<100).map { _ in printable.randomElement(using: &generator)! } : Bytes(repeating: UInt8(ascii: "x"), count: 100)
+        }
         let set = Array("SET".utf8), hset = Array("HSET".utf8)
-        for index in 0..<strings { _ = try store.submit([set, keyName("key:", index), value], session: &session) }
+        for index in 0..<strings { _ = try store.submit([set, keyName("key:", index), value()], session: &session) }
         for index in 0..<(strings / 10) {
             var argv = [hset, keyName("hash:", index)]
             for field in 0..<10 { argv += [Array("f\(field)".utf8), Array("value-\(field)-\(index % 1000)".utf8)] }
@@ -27,11 +32,12 @@ func runSnapshotWorkload(strings: Int, keep: Bool) {
         var peak = before
         var steps = 0
         var slow = 0
+        let cpuBefore = cpuTicks()
         let elapsed = try seconds { () throws(StorageError) in
             _ = try store.startRewrite()
             loop: while true {
                 let sliceStart = ContinuousClock.now
-                let progress = store.stepRewrite(budget: .microseconds(500))
+                let progress = store.stepRewrite(budget: DurableEngine.rewriteSliceBudget)
                 let slice = ContinuousClock.now - sliceStart
                 if slice > .milliseconds(1) { slow += 1 }
                 switch progress {
@@ -42,10 +48,15 @@ func runSnapshotWorkload(strings: Int, keep: Bool) {
                 if steps % 64 == 0 { peak = max(peak, residentBytes()) }
             }
         }
+        let cpuAfter = cpuTicks()
         let persistence = store.persistence
         report("rewrite_seconds", elapsed * 10, "x0.1 s")
         report("rewrite_longest_slice", Double(persistence.longestStepMicroseconds), "us")
+        report("rewrite_longest_slice_cpu", Double(persistence.longestStepCPUMicroseconds), "us")
         report("rewrite_slices", Double(steps), "")
+        // Time the hypervisor ran other guests on this machine's CPUs: a
+        // slice that waits for it is long in wall time, not in CPU time.
+        report("cpu_steal_during_rewrite", 100 * Double(cpuAfter.steal - cpuBefore.steal) / Double(max(1, cpuAfter.total - cpuBefore.total)), "%")
         report("rewrite_slices_over_1ms", Double(slow), "")
         report("snapshot_bytes", Double(persistence.snapshotBytes) / 1e6, "MB")
         report("rss_before", Double(before) / 1e6, "MB")
@@ -71,4 +82,14 @@ func runSnapshotOpen(directory: String) {
     } catch {
         benchFail("snapshot-open: \(error)")
     }
+}
+
+/// The machine's CPU time so far in clock ticks (the `cpu` line of
+/// /proc/stat): all of it, and the part stolen by the hypervisor.
+func cpuTicks() -> (total: Int, steal: Int) {
+    guard let text = try? String(contentsOfFile: "/proc/stat", encoding: .utf8),
+          let line = text.split(separator: "\n").first(where: { $0.hasPrefix("cpu ") }) else { return (0, 0) }
+    let fields = line.split(separator: " ").dropFirst().compactMap { Int($0) }
+    guard fields.count >= 8 else { return (0, 0) }
+    return (fields.prefix(8).reduce(0, +), fields[7])
 }

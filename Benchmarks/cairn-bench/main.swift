@@ -117,7 +117,9 @@ case "zsets":
     // One sorted set of N members, then the structure against a sorted array (SortedSetBench.swift).
     runSortedSetWorkload(count: count)
 case "snapshot":
-    runSnapshotWorkload(strings: count, keep: arguments.count > 3 && arguments[3] == "keep")
+    // Options after the count: keep (leave the directory), random (pseudo-random values LZ4 cannot shrink).
+    runSnapshotWorkload(strings: count, keep: arguments.dropFirst(3).contains("keep"),
+                        randomValues: arguments.dropFirst(3).contains("random"))
 case "snapshot-open":
     runSnapshotOpen(directory: arguments.count > 2 ? arguments[2] : ".")
 case "fdatasync", "recovery", "recovery-open", "durable-writes", "group-commit":

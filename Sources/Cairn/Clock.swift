@@ -33,3 +33,13 @@ public final class ManualClock: WallClock {
 
     public func set(milliseconds: Int64) { current.withLock { $0 = milliseconds } }
 }
+
+/// CPU time the calling thread has run (`CLOCK_THREAD_CPUTIME_ID`): to tell
+/// work from waiting in a measured stall.
+enum ThreadCPUClock {
+    static func nowMicroseconds() -> Int64 {
+        var spec = timespec()
+        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &spec)
+        return Int64(spec.tv_sec) * 1_000_000 + Int64(spec.tv_nsec) / 1000
+    }
+}

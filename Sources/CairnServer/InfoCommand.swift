@@ -70,6 +70,9 @@ extension ServerCommands {
         s.snapshotBytes = persistence.snapshotBytes
         s.logBytes = store.writer.logByteCount
         s.rewriteLongestStepMicroseconds = persistence.longestStepMicroseconds
+        s.rewriteLongestStepCPUMicroseconds = persistence.longestStepCPUMicroseconds
+        s.rewriteSteps = Int64(persistence.steps)
+        s.rewriteStepsOverOneMillisecond = Int64(persistence.stepsOverOneMillisecond)
         s.rewriteKeysEncodedEarly = Int64(persistence.keysEncodedEarly)
         let writerFailed = if case .failed = store.writer.state { true } else { false }
         s.aofLastWriteOK = !stats.logFailed.load(ordering: .relaxed) && !writerFailed

@@ -143,6 +143,40 @@ import Testing
         try reopened.close()
     }
 
+    /// Each rewrite counts its own slices: every walking `stepRewrite` call
+    /// is one, the longest is at least as long as any, and the next rewrite
+    /// starts from zero.
+    @Test func slicesAreMeasuredPerRewrite() throws {
+        let directory = TemporaryDataDirectory()
+        let store = try Self.open(directory)
+        try Self.fill(store, count: 500)
+        for round in 0..<2 {
+            #expect(try store.startRewrite())
+            #expect(store.persistence.steps == 0 && store.persistence.longestStepMicroseconds == 0)
+            var walking = 0
+            var longestSeen: Int64 = 0
+            loop: while true {
+                let before = ContinuousClock.now
+                let progress = store.stepRewrite(budget: .zero)
+                if progress == .working { walking += 1 }
+                longestSeen = max(longestSeen, Int64((ContinuousClock.now - before) / .microseconds(1)))
+                switch progress {
+                case .working: continue
+                case .waiting: usleep(100)
+                case .finished, .idle: break loop
+                }
+            }
+            let status = store.persistence
+            // A zero budget stops after 8 keys: 1500 keys take about 190 slices,
+            // plus the one that ends the walk.
+            #expect(status.steps == walking + 1, "round \(round)")
+            #expect(walking > 150, "round \(round): \(walking) slices")
+            #expect(status.longestStepMicroseconds <= longestSeen && status.stepsOverOneMillisecond <= status.steps)
+            #expect(status.longestStepCPUMicroseconds >= 0 && status.lastSucceeded)
+        }
+        try store.close()
+    }
+
     /// A key whose expiry passed while the server was down loads, then
     /// expires on first access through the log (recovery never reads the clock).
     @Test func aKeyExpiredAtLoadTimeIsDeletedThroughTheLog() throws {

@@ -150,6 +150,9 @@ public enum InfoReport {
             "cairn_snapshot_seq": String(s.snapshotSequence), "cairn_snapshot_bytes": String(s.snapshotBytes),
             "cairn_log_bytes": String(s.logBytes),
             "cairn_rewrite_longest_step_us": String(s.rewriteLongestStepMicroseconds),
+            "cairn_rewrite_longest_step_cpu_us": String(s.rewriteLongestStepCPUMicroseconds),
+            "cairn_rewrite_steps": String(s.rewriteSteps),
+            "cairn_rewrite_steps_over_1ms": String(s.rewriteStepsOverOneMillisecond),
             "cairn_rewrite_keys_encoded_early": String(s.rewriteKeysEncodedEarly),
         ])
         return text

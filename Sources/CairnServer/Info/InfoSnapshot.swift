@@ -102,14 +102,18 @@ public struct InfoSnapshot: Sendable {
     public var aofPendingFsync: Int64 = 0
     public var aofDelayedFsync: Int64 = 0
     /// Cairn's own: the log's durable and last record, the snapshot's
-    /// record and size, the log's bytes, and the rewrite's longest slice on
-    /// the event loop and keys it encoded ahead of its walk.
+    /// record and size, the log's bytes, and the last rewrite's slices on
+    /// the event loop (longest in wall and in CPU time, count, count over
+    /// 1 ms) and keys it encoded ahead of its walk.
     public var durableSequence: Int64 = 0
     public var lastSequence: Int64 = 0
     public var snapshotSequence: Int64 = 0
     public var snapshotBytes: Int64 = 0
     public var logBytes: Int64 = 0
     public var rewriteLongestStepMicroseconds: Int64 = 0
+    public var rewriteLongestStepCPUMicroseconds: Int64 = 0
+    public var rewriteSteps: Int64 = 0
+    public var rewriteStepsOverOneMillisecond: Int64 = 0
     public var rewriteKeysEncodedEarly: Int64 = 0
 
     // Stats

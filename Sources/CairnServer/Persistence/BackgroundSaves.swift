@@ -24,7 +24,7 @@ final class BackgroundSaves: @unchecked Sendable {
     /// Work per slice on the loop, and the pause that lets the loop read
     /// sockets between slices (a task that reschedules itself at once would
     /// run before any I/O: NIO runs every ready task first).
-    static let sliceBudget: Duration = .microseconds(500)
+    static let sliceBudget = DurableEngine.rewriteSliceBudget
     static let slicePause: Int64 = 50
 
     private let executor: EngineExecutor
