@@ -176,6 +176,13 @@ struct CommandProcessor {
             && context.pubsub.registry.subscriptionCount(of: client.id) > 0 {
             return reject(.subscribedContext(spec.name), spec)
         }
+        // writeCommandsDeniedByDiskError: after a failed save, with save
+        // points and stop-writes-on-bgsave-error, writes (and PING) are
+        // refused until a save succeeds; before MULTI queueing, as Redis.
+        if !context.saves.lastBackgroundSaveOK, spec.flags.contains(.write) || spec.name == "ping",
+           context.config.refusesWritesAfterFailedSave {
+            return reject(.saveFailed, spec)
+        }
         if client.transaction != nil && !(server?.runsInsideMulti ?? false) {
             client.transaction?.append(argv)
             return Outcome(replies: [.simple("QUEUED")])

@@ -55,6 +55,9 @@ extension ServerCommands {
         s.lastBackgroundSaveSeconds = saves.lastBackgroundSaveSeconds
         s.currentBackgroundSaveSeconds = saves.currentSeconds(of: .bgsave)
         s.saves = saves.saves
+        // The keys the open read from the snapshot (expired ones included:
+        // Cairn expires them afterwards, through the log, never at load).
+        s.lastLoadKeysLoaded = Int64(store.recovery.snapshotKeys)
         s.aofRewriteInProgress = saves.running == .aofRewrite
         s.aofRewriteScheduled = saves.rewriteScheduled
         s.aofLastRewriteSeconds = saves.lastRewriteSeconds

@@ -135,6 +135,11 @@ struct ServerError: Error, Sendable {
     static let debugNotAllowed = ServerError("ERR DEBUG command not allowed. If the enable-debug-command option is "
         + "set to \"local\", you can run it from a local connection, otherwise you need to set this option in the "
         + "configuration file, and then restart the server.")
+    /// Redis's `shared.bgsaveerr`, word for word (Cairn's snapshot is its RDB).
+    static let saveFailed = ServerError("MISCONF Redis is configured to save RDB snapshots, but it's currently unable "
+        + "to persist to disk. Commands that may modify the data set are disabled, because this instance is configured "
+        + "to report errors during writes if RDB snapshotting fails (stop-writes-on-bgsave-error option). Please check "
+        + "the Redis logs for details about the RDB error.")
     static let syntax = ServerError("ERR syntax error")
     static let noAuth = ServerError("NOAUTH Authentication required.")
     static let wrongPass = ServerError("WRONGPASS invalid username-password pair or user is disabled.")

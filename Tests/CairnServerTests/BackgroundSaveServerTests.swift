@@ -66,6 +66,39 @@ import Testing
         #expect(again.request("DBSIZE") == ":20002\r\n")
         #expect(again.request("GET", "key:19999") == "$11\r\nvalue-19999\r\n")
         #expect(again.request("HGET", "h", "f") == "$1\r\nv\r\n")
+        #expect(Self.info(again, "rdb_last_load_keys_loaded") == "20001")
+    }
+
+    /// A BGSAVE that fails (here: its temporary file cannot be created, a
+    /// directory is in the way) with save points configured refuses writes
+    /// and PING with Redis's MISCONF error, reads go on, and a save that
+    /// succeeds lifts it; `stop-writes-on-bgsave-error no` never refuses.
+    @Test(arguments: ["yes", "no"])
+    func aFailedSaveStopsWritesUntilASaveSucceeds(stopWrites: String) throws {
+        let server = try TestServer(extra: "save 3600 1000000\nstop-writes-on-bgsave-error \(stopWrites)\n")
+        let client = try server.client()
+        #expect(client.request("SET", "k", "v") == "+OK\r\n")
+        let sequence = try #require(UInt64(Self.info(client, "cairn_last_seq") ?? ""))
+        let blocker = server.directory + "/" + String(format: "%020llu", sequence) + ".snap.tmp"
+        try FileManager.default.createDirectory(atPath: blocker, withIntermediateDirectories: false)
+        #expect(client.request("BGSAVE") == "+Background saving started\r\n")
+        #expect(Self.waitFor(client, "rdb_last_bgsave_status") { $0 == "err" })
+        #expect(Self.waitFor(client, "rdb_bgsave_in_progress") { $0 == "0" })
+        let misconf = "-" + ServerError.saveFailed.line + "\r\n"
+        if stopWrites == "yes" {
+            #expect(client.request("SET", "k", "w") == misconf)
+            #expect(client.request("PING") == misconf)
+            #expect(client.request("MULTI") == "+OK\r\n")
+            #expect(client.request("INCR", "n") == misconf)
+            #expect(client.request("EXEC").hasPrefix("-EXECABORT"))
+        } else {
+            #expect(client.request("SET", "k", "w") == "+OK\r\n")
+        }
+        #expect(client.request("GET", "k") == (stopWrites == "yes" ? "$1\r\nv\r\n" : "$1\r\nw\r\n"))
+        try FileManager.default.removeItem(atPath: blocker)
+        #expect(client.request("SAVE") == "+OK\r\n")
+        #expect(Self.info(client, "rdb_last_bgsave_status") == "ok")
+        #expect(client.request("SET", "k", "x") == "+OK\r\n" && client.request("PING") == "+PONG\r\n")
     }
 
     /// The log's growth past `auto-aof-rewrite-min-size` and the percentage

@@ -235,6 +235,7 @@ import Testing
         }
         let reopened = try Self.open(directory, segmentSizeLimit: 4096)
         #expect(reopened.recovery.obsoleteFilesRemoved == 3)
+        #expect(reopened.recovery.unlistedSegments == 0, "a removed leftover segment is not counted as unlisted")
         #expect(reopened.engine.digest() == digest)
         #expect(try Self.files(directory).count == 3)
         try reopened.close()

@@ -65,8 +65,17 @@ public final class DataDirectory {
     /// The segment files, in log order (by name). Names that are not
     /// segment names are ignored.
     public func segments() throws(StorageError) -> [Segment] {
-        let names = try storageIO { () throws(IOError) in try fileIO.listDirectory(path) }
-        return names.compactMap { name in
+        segments(among: try fileNames())
+    }
+
+    /// The directory's file names, as `FileIO.listDirectory` gives them.
+    func fileNames() throws(StorageError) -> [String] {
+        try storageIO { () throws(IOError) in try fileIO.listDirectory(path) }
+    }
+
+    /// The segment files among `names` (one listing of this directory).
+    func segments(among names: [String]) -> [Segment] {
+        names.compactMap { name in
             DataDirectory.firstSequence(ofSegmentNamed: name).map { Segment(path: DataDirectory.join(path, name), firstSequence: $0) }
         }
     }

@@ -63,7 +63,9 @@ enum Recovery {
         var report = RecoveryReport()
         var resume = LogWriter.Resume(lastSequence: 0, segmentPath: nil, segmentFirstSequence: 0,
                                       segmentEndOffset: 0, segmentRecordCount: 0)
-        var (segments, manifest, manifestStale) = try liveSegments(directory, report: &report)
+        // One listing serves both the segments and the leftovers of a rewrite.
+        let names = try directory.fileNames()
+        var (segments, manifest, manifestStale) = try liveSegments(directory, names: names, report: &report)
         if manifest == nil {
             // A new directory gets its MANIFEST before its first segment, so
             // a directory holding segments always has one (missing: lost).
@@ -77,8 +79,8 @@ enum Recovery {
         if let name = manifest?.snapshot {
             lastSequence = try loadSnapshot(name, directory: directory, engine: engine, report: &report)
         }
-        report.obsoleteFilesRemoved = try removeObsoleteFiles(directory, keeping: manifest?.snapshot,
-                                                              before: lastSequence + 1, listed: segments)
+        try removeObsoleteFiles(directory, names: names, keeping: manifest?.snapshot,
+                                before: lastSequence + 1, listed: segments, report: &report)
         if let first = segments.first, first.firstSequence != lastSequence + 1 {
             // The log starts right after the snapshot (or at record 1).
             throw .corruption(file: first.path, offset: 0, reason: first.firstSequence > lastSequence + 1
@@ -199,9 +201,9 @@ enum Recovery {
     /// missing one is corruption. Segment files it does not list are left
     /// alone and counted: they hold no record anyone was told about. No
     /// MANIFEST: a new directory, unless segments are there.
-    private static func liveSegments(_ directory: DataDirectory, report: inout RecoveryReport)
+    private static func liveSegments(_ directory: DataDirectory, names: [String], report: inout RecoveryReport)
         throws(StorageError) -> (segments: [DataDirectory.Segment], manifest: Manifest?, manifestStale: Bool) {
-        let onDisk = try directory.segments()
+        let onDisk = directory.segments(among: names)
         guard let manifest = try Manifest.read(inDirectory: directory.path, fileIO: directory.fileIO) else {
             guard onDisk.isEmpty else {
                 throw .corruption(file: DataDirectory.join(directory.path, Manifest.fileName), offset: 0, reason:
@@ -228,11 +230,13 @@ enum Recovery {
 
     /// Removes what a rewrite left behind that the MANIFEST does not name:
     /// other snapshots, files being written (`.tmp`, MANIFEST.tmp), and unlisted segments
-    /// of records the snapshot already holds. Returns how many.
-    private static func removeObsoleteFiles(_ directory: DataDirectory, keeping snapshot: String?, before first: UInt64,
-                                            listed: [DataDirectory.Segment]) throws(StorageError) -> Int {
+    /// of records the snapshot already holds (`names`: the directory's
+    /// listing). Counts them in `report`; the unlisted segments it removes
+    /// no longer count as unlisted.
+    private static func removeObsoleteFiles(_ directory: DataDirectory, names: [String], keeping snapshot: String?,
+                                            before first: UInt64, listed: [DataDirectory.Segment],
+                                            report: inout RecoveryReport) throws(StorageError) {
         let fileIO = directory.fileIO
-        let names = try storageIO { () throws(IOError) in try fileIO.listDirectory(directory.path) }
         var removed = 0
         for name in names {
             let obsolete: Bool
@@ -242,6 +246,7 @@ enum Recovery {
                 obsolete = name != snapshot
             } else if let segmentFirst = DataDirectory.firstSequence(ofSegmentNamed: name) {
                 obsolete = segmentFirst < first && !listed.contains { $0.firstSequence == segmentFirst }
+                if obsolete { report.unlistedSegments -= 1 }
             } else {
                 obsolete = false
             }
@@ -250,7 +255,7 @@ enum Recovery {
             removed += 1
         }
         if removed > 0 { try storageIO { () throws(IOError) in try fileIO.syncDirectory(directory.path) } }
-        return removed
+        report.obsoleteFilesRemoved = removed
     }
 
     /// Every byte of `bytes` from `start` on is zero (preallocated or never

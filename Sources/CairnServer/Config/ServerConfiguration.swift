@@ -79,6 +79,12 @@ public struct ServerConfiguration: Sendable {
         }
     }
     public var protoMaxBulkLengthBytes: Int { integer("proto-max-bulk-len") }
+    /// `stop-writes-on-bgsave-error yes` with save points: after a failed
+    /// BGSAVE or SAVE, writes are refused until one succeeds
+    /// (`writeCommandsDeniedByDiskError`'s RDB case).
+    public var refusesWritesAfterFailedSave: Bool {
+        values["stop-writes-on-bgsave-error"] != "no" && !saveSchedule.isEmpty
+    }
 
     /// One client class's `client-output-buffer-limit`: close a client whose
     /// pending output passes `hardBytes`, or stays above `softBytes` for

@@ -83,6 +83,8 @@ public struct InfoSnapshot: Sendable {
     public var lastSaveTime: Int64 = 0
     public var lastBackgroundSaveOK = true
     public var lastBackgroundSaveSeconds: Int64 = -1
+    /// `rdb_last_load_keys_loaded`: keys the open read from the snapshot.
+    public var lastLoadKeysLoaded: Int64 = 0
     public var currentBackgroundSaveSeconds: Int64 = -1
     public var saves: Int64 = 0
     /// Cairn's write-ahead log plays the AOF's part: `aof_enabled:1`.
