@@ -178,14 +178,8 @@ import CairnTestSupport
             try recovered.close()
             return
         }
-        var session = Session()
-        _ = try recovered.execute([Array("SET".utf8), Array("after-crash".utf8), Array("1".utf8)], session: &session)
-        #expect(recovered.writer.lastSequence == last + 1, "\(context): the new write reused or skipped a number")
-        let digest = recovered.engine.digest()
-        try recovered.close()
-        let again = try Self.open(point.fileSystem, seed: seed &+ 98, maximumPayloadBytes: maximumPayloadBytes)
-        #expect(again.recovery.lastSequence == last + 1, "\(context): the write after recovery was lost")
-        #expect(again.engine.digest() == digest, "\(context)")
-        try again.close()
+        try recovered.expectAWriteAfterRecoverySurvives(context: context) {
+            try Self.open(point.fileSystem, seed: seed &+ 98, maximumPayloadBytes: maximumPayloadBytes)
+        }
     }
 }

@@ -95,13 +95,8 @@ import CairnTestSupport
             try recovered.close()
             return
         }
-        var session = Session()
-        _ = try recovered.execute([Array("SET".utf8), Array("after-crash".utf8), Array("1".utf8)], session: &session)
-        try recovered.rewrite()
-        let digest = recovered.engine.digest()
-        try recovered.close()
-        let again = try Self.open(point.fileSystem, seed: seed &+ 98, clock: clock)
-        #expect(again.engine.digest() == digest && again.recovery.lastSequence == last + 1, "\(context)")
-        try again.close()
+        try recovered.expectAWriteAfterRecoverySurvives(rewriteFirst: true, context: context) {
+            try Self.open(point.fileSystem, seed: seed &+ 98, clock: clock)
+        }
     }
 }

@@ -251,7 +251,15 @@ enum Recovery {
                 obsolete = false
             }
             guard obsolete else { continue }
-            try storageIO { () throws(IOError) in try fileIO.unlink(DataDirectory.join(directory.path, name)) }
+            do throws(IOError) {
+                try fileIO.unlink(DataDirectory.join(directory.path, name))
+            } catch where error.errno == .noSuchFile {
+                // Gone since the listing: a MANIFEST published during this
+                // open replaced the MANIFEST.tmp a cut-short publish left.
+                continue
+            } catch {
+                throw .io(error)
+            }
             removed += 1
         }
         if removed > 0 { try storageIO { () throws(IOError) in try fileIO.syncDirectory(directory.path) } }

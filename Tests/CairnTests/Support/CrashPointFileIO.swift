@@ -1,6 +1,7 @@
 import Cairn
 import CairnTestSupport
 import Synchronization
+import Testing
 
 /// A `FileIO` that forwards to a simulated file system and, before a seeded
 /// share of its calls, takes a power-cut copy of it: crash points in the
@@ -118,4 +119,25 @@ final class CrashPointFileIO: FileIO {
     func fileExists(_ path: String) -> Bool { base.fileExists(path) }
 
     func lockExclusive(_ handle: FileDescriptorHandle) throws(IOError) { try base.lockExclusive(handle) }
+}
+
+extension DurableEngine {
+    /// The last step of every power-cut check: a write on the engine that
+    /// recovered (after a full rewrite when `rewriteFirst`) gets the next
+    /// sequence number and survives closing and `reopen`, with the same
+    /// state. Closes this engine.
+    func expectAWriteAfterRecoverySurvives(rewriteFirst: Bool = false, context: String,
+                                           reopen: () throws -> DurableEngine) throws {
+        let last = recovery.lastSequence
+        var session = Session()
+        _ = try execute([Array("SET".utf8), Array("after-crash".utf8), Array("1".utf8)], session: &session)
+        #expect(writer.lastSequence == last + 1, "\(context): the new write reused or skipped a number")
+        if rewriteFirst { try rewrite() }
+        let digest = engine.digest()
+        try close()
+        let again = try reopen()
+        #expect(again.recovery.lastSequence == last + 1, "\(context): the write after recovery was lost")
+        #expect(again.engine.digest() == digest, "\(context)")
+        try again.close()
+    }
 }
