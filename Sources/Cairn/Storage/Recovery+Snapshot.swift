@@ -15,7 +15,7 @@ extension Recovery {
     static func loadSnapshot(_ name: String, directory: DataDirectory, engine: Engine,
                              report: inout RecoveryReport) throws(StorageError) -> UInt64 {
         let path = DataDirectory.join(directory.path, name)
-        let fileIO = directory.fileIO
+        let (fileIO, directoryPath) = (directory.fileIO, directory.path)
         guard fileIO.fileExists(path) else {
             throw .corruption(file: path, offset: 0, reason: "the snapshot is named in the MANIFEST but missing")
         }
@@ -24,16 +24,15 @@ extension Recovery {
         let reader = BackgroundReader<SnapshotBatch>(name: "cairn-snapshot-read", capacity: 16) {
             (put: (SnapshotBatch) -> Bool) throws(StorageError) in
             var batch = SnapshotBatch.Entries()
-            var stopped = false
             let summary = try SnapshotFileReader.read(path: path, fileIO: fileIO, limits: limits) {
                 (entry: SnapshotEntry) throws(StorageError) in
-                guard !stopped else { return }
                 batch.add(entry)
                 guard batch.items.count == snapshotBatchEntries else { return }
-                stopped = !put(.entries(batch))
+                // The open gave up: stop reading (nobody sees this error).
+                guard put(.entries(batch)) else { throw .closed(directory: directoryPath) }
                 batch = SnapshotBatch.Entries()
             }
-            guard !stopped, batch.items.isEmpty || put(.entries(batch)) else { return }
+            guard batch.items.isEmpty || put(.entries(batch)) else { return }
             _ = put(.verified(summary))
         }
         defer { reader.cancel() }

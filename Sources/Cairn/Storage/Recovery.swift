@@ -88,7 +88,7 @@ enum Recovery {
                 : "the log starts at record \(first.firstSequence), but the snapshot holds the state after record \(lastSequence)")
         }
         var segmentEnds: [Int64] = []
-        var prefetcher = SegmentPrefetcher(paths: segments.map(\.path), fileIO: fileIO)
+        let prefetcher = SegmentPrefetcher(paths: segments.map(\.path), fileIO: fileIO)
         defer { prefetcher.cancel() }
         for (index, segment) in segments.enumerated() {
             let isLast = index == segments.count - 1

@@ -5,11 +5,8 @@
 /// next). Errors arrive in order, with the segment they belong to.
 struct SegmentPrefetcher {
     private let reader: BackgroundReader<Bytes>?
-    private let count: Int
-    private var taken = 0
 
     init(paths: [String], fileIO: any FileIO) {
-        count = paths.count
         reader = paths.isEmpty ? nil : BackgroundReader(name: "cairn-segment-read", capacity: 1) {
             (put: (Bytes) -> Bool) throws(StorageError) in
             for path in paths {
@@ -19,11 +16,9 @@ struct SegmentPrefetcher {
     }
 
     /// The next segment's bytes, in the order given; waits for the reader.
-    mutating func next() throws(StorageError) -> Bytes {
-        precondition(taken < count, "more segments taken than listed")
-        taken += 1
+    func next() throws(StorageError) -> Bytes {
         guard let reader, case .item(let bytes) = try reader.next() else {
-            preconditionFailure("the reader ended before its last segment")
+            preconditionFailure("more segments taken than listed")
         }
         return bytes
     }
