@@ -94,81 +94,62 @@ enum Recovery {
             let isLast = index == segments.count - 1
             let bytes = try prefetcher.next()
             report.segmentsRead += 1
-            let header: SegmentHeader
-            do throws(SegmentHeaderError) {
-                header = try SegmentHeader(decoding: bytes)
-            } catch {
-                if isLast, manifest?.listsSegmentsBeforeCreation == true,
-                   bytes.count <= SegmentHeader.byteCount, bytes.allSatisfy({ $0 == 0 }) {
-                    // A version 1 MANIFEST listed the segment before it was
-                    // created: its creation was cut short before the header
-                    // was durable, so no record can be in it: remove it.
-                    // (Records go in only after the header is synced, so a
-                    // longer zeroed file lost synced data: corruption.) A
-                    // version 2 MANIFEST lists only created segments.
-                    try storageIO { () throws(IOError) in try fileIO.unlink(segment.path) }
-                    try storageIO { () throws(IOError) in try fileIO.syncDirectory(directory.path) }
-                    report.bytesDropped += bytes.count
-                    report.truncatedFile = segment.path
-                    report.truncatedAtOffset = 0
-                    segments.removeLast()
-                    manifestStale = true
-                    break
-                }
-                throw .corruption(file: segment.path, offset: 0, reason: error.description)
-            }
-            guard header.firstSequence == segment.firstSequence else {
-                throw .corruption(file: segment.path, offset: 16, reason:
-                    "the header's first sequence number is \(header.firstSequence), the file name says \(segment.firstSequence)")
-            }
-            guard header.firstSequence == lastSequence + 1 else {
-                throw .corruption(file: segment.path, offset: 16, reason:
-                    "the segment starts at record \(header.firstSequence), but the previous segment ends at record \(lastSequence)")
+            if isLast, manifest?.listsSegmentsBeforeCreation == true,
+               bytes.count <= SegmentHeader.byteCount, bytes.allSatisfy({ $0 == 0 }) {
+                // A version 1 MANIFEST listed the segment before it was
+                // created: its creation was cut short before the header
+                // was durable, so no record can be in it: remove it.
+                // (Records go in only after the header is synced, so a
+                // longer zeroed file lost synced data: corruption.) A
+                // version 2 MANIFEST lists only created segments.
+                try storageIO { () throws(IOError) in try fileIO.unlink(segment.path) }
+                try storageIO { () throws(IOError) in try fileIO.syncDirectory(directory.path) }
+                report.bytesDropped += bytes.count
+                report.truncatedFile = segment.path
+                report.truncatedAtOffset = 0
+                segments.removeLast()
+                manifestStale = true
+                break
             }
             let stopAt: UInt64? = isLast ? nil : segments[index + 1].firstSequence - 1
-            let end = try replay(bytes, path: segment.path, until: stopAt, after: lastSequence,
-                                 engine: engine, configuration: configuration)
-            segmentEnds.append(Int64(end.isClean ? bytes.count : end.offset))
-            report.recordsReplayed += end.recordCount
-            lastSequence = end.lastSequence
-            if let stopAt, lastSequence != stopAt {
-                throw .corruption(file: segment.path, offset: end.offset, reason:
-                    "\(end.stop); the next segment starts at record \(stopAt + 1), so records \(lastSequence + 1)...\(stopAt) are missing")
-            }
-            guard isLast else { continue }
-            let expected = lastSequence + 1
-            // Zeros after the last record (preallocated space) are no loss
-            // and need no cut.
-            let restIsZero = end.isClean || isZero(bytes, from: end.offset)
-            if !restIsZero {
-                if let later = RecordFrame.laterValidFrame(
-                    in: bytes, from: end.offset + 1, expectedSequence: expected,
-                    maximumPayloadBytes: configuration.maximumPayloadBytes) {
-                    throw .corruption(file: segment.path, offset: end.offset, reason:
-                        "\(end.stop), yet record \(later.sequence) (written after record \(later.durableThrough) was durable) follows at offset \(later.frameOffset)")
-                } else if end.isGap {
-                    throw .corruption(file: segment.path, offset: end.offset, reason: end.stop)
+            let scan = try SegmentScanner.scan(
+                bytes, path: segment.path, nameFirstSequence: segment.firstSequence, after: lastSequence,
+                until: stopAt, sealedThrough: sealed, maximumPayloadBytes: configuration.maximumPayloadBytes
+            ) { record throws(StorageError) in
+                do throws(ReplayError) {
+                    try engine.replay(record.effects)
+                } catch {
+                    throw .replayFailed(file: segment.path, offset: record.frameOffset, message: error.description)
                 }
             }
-            if lastSequence < sealed {
-                throw .corruption(file: segment.path, offset: end.offset, reason:
-                    "\(end.stop), but the MANIFEST seals the log as durable through record \(sealed): records \(expected)...\(sealed) were synced and are lost")
-            }
-            if !restIsZero {
-                let intact = RecordFrame.intactFrames(in: bytes, from: end.offset, expectedSequence: expected,
-                                                      maximumPayloadBytes: configuration.maximumPayloadBytes)
-                report.bytesDropped += bytes.count - end.offset
+            report.recordsReplayed += scan.recordCount
+            lastSequence = scan.lastSequence
+            var endOffset = scan.validEnd
+            var cut = true
+            switch scan.ending {
+            case .corrupt(let offset, let reason):
+                throw .corruption(file: segment.path, offset: offset, reason: reason)
+            case .reachedLimit:
+                break
+            case .clean:
+                endOffset = bytes.count
+                cut = false
+            case .zeroFilled:
+                cut = false
+            case .tornTail(let offset, let reason, let dropped, let intact):
+                report.bytesDropped += bytes.count - offset
                 report.truncatedFile = segment.path
-                report.truncatedAtOffset = end.offset
-                report.droppedSequences = expected...max(expected, intact.highestSequence ?? expected)
-                report.intactRecordsDropped = intact.count
+                report.truncatedAtOffset = offset
+                report.droppedSequences = dropped
+                report.intactRecordsDropped = intact
                 guard configuration.acceptsTornTail else {
-                    throw .tornTailRefused(file: segment.path, offset: end.offset, reason:
-                        "\(end.stop); \(report.tornTailSummary ?? "")")
+                    throw .tornTailRefused(file: segment.path, offset: offset, reason:
+                        "\(reason); \(report.tornTailSummary ?? "")")
                 }
             }
-            let endOffset = end.isClean ? bytes.count : end.offset
-            try cutAndSync(segment.path, at: restIsZero ? nil : endOffset, fileIO: fileIO)
+            segmentEnds.append(Int64(endOffset))
+            guard isLast else { continue }
+            try cutAndSync(segment.path, at: cut ? endOffset : nil, fileIO: fileIO)
             resume.segmentPath = segment.path
             resume.segmentFirstSequence = segment.firstSequence
             resume.segmentEndOffset = Int64(endOffset)
@@ -264,105 +245,6 @@ enum Recovery {
         }
         if removed > 0 { try storageIO { () throws(IOError) in try fileIO.syncDirectory(directory.path) } }
         report.obsoleteFilesRemoved = removed
-    }
-
-    /// Every byte of `bytes` from `start` on is zero (preallocated or never
-    /// written space: no record, no loss).
-    private static func isZero(_ bytes: Bytes, from start: Int) -> Bool {
-        bytes.withUnsafeBytes { buffer in
-            var index = start
-            // Eight bytes at a time: recovery runs this over preallocated segments.
-            while index + 8 <= buffer.count {
-                if buffer.loadUnaligned(fromByteOffset: index, as: UInt64.self) != 0 { return false }
-                index += 8
-            }
-            while index < buffer.count {
-                if buffer[index] != 0 { return false }
-                index += 1
-            }
-            return true
-        }
-    }
-
-    /// Where replay of one segment stopped.
-    private struct End {
-        var offset: Int
-        var lastSequence: UInt64
-        var recordCount = 0
-        /// The segment ended exactly after a record.
-        var isClean = false
-        /// A valid record numbered past the expected one.
-        var isGap = false
-        var stop = ""
-    }
-
-    /// Replays the segment's records numbered `after + 1` on, until record
-    /// `until` (if given) or the first frame that is not the expected one.
-    /// A long record's parts are joined and applied at its last part; when
-    /// the data stops inside one, `End` points at its first part (where a
-    /// torn tail is cut) and `lastSequence` at the record before it.
-    private static func replay(_ bytes: Bytes, path: String, until: UInt64?, after: UInt64,
-                               engine: Engine, configuration: LogConfiguration) throws(StorageError) -> End {
-        // The whole segment is in memory, so frames are decoded in place
-        // (`RecordFrame.decodeFrame`, the verdicts `RecordDecoder` gives)
-        // rather than copied into a streaming decoder's buffer.
-        var end = End(offset: SegmentHeader.byteCount, lastSequence: after)
-        // One buffer for every record's effects: decoding reuses its arrays.
-        var effects = EffectBuffer()
-        var assembler = RecordAssembler()
-        var readOffset = SegmentHeader.byteCount
-        var frameSequence = after
-        while until.map({ frameSequence < $0 }) ?? true {
-            let expected = frameSequence + 1
-            let verdict = bytes.withUnsafeBytes {
-                RecordFrame.decodeFrame($0, at: readOffset, frameOffset: readOffset,
-                                        maximumPayloadBytes: configuration.maximumPayloadBytes, into: &effects)
-            }
-            switch verdict {
-            case .record(let frame):
-                let record = frame.header
-                guard record.sequence == expected else {
-                    end.isGap = record.sequence > expected
-                    end.stop = record.sequence > expected
-                        ? "record \(record.sequence) where record \(expected) was expected (a gap)"
-                        : "an older record \(record.sequence) where record \(expected) was expected"
-                    return end
-                }
-                let misplaced = bytes.withUnsafeBytes { buffer -> FrameCorruption? in
-                    let start = readOffset + RecordFrame.headerByteCount
-                    let payload = UnsafeRawBufferPointer(rebasing: buffer[start..<start + record.payloadByteCount])
-                    return assembler.take(frame, payload: payload, into: &effects)
-                }
-                if let misplaced {
-                    end.stop = "\(misplaced) where record \(expected) was expected"
-                    return end
-                }
-                frameSequence = record.sequence
-                readOffset = frame.nextFrameOffset
-                if record.part == .first || record.part == .middle { continue }  // applied with its last part
-                do throws(ReplayError) {
-                    try engine.replay(effects.current)
-                } catch {
-                    throw .replayFailed(file: path, offset: end.offset, message: error.description)
-                }
-                end.lastSequence = record.sequence
-                end.recordCount += 1
-                end.offset = readOffset
-            case .needMoreBytes:
-                let remaining = bytes.count - readOffset
-                end.isClean = remaining == 0 && assembler.firstPartOffset == nil
-                end.stop = end.isClean ? "the segment ends before record \(expected)"
-                    : "record \(expected) is incomplete (\(bytes.count - end.offset) bytes at the end of the file)"
-                return end
-            case .corrupt(let corruption):
-                end.stop = "\(corruption) where record \(expected) was expected"
-                return end
-            }
-        }
-        if assembler.firstPartOffset != nil {
-            end.stop = "the segment ends inside a long record (records \(end.lastSequence + 1)...\(frameSequence) are its first parts)"
-        }
-        return end
     }
 
     /// Cuts the last segment at `offset` (none: keep its length, zeros
