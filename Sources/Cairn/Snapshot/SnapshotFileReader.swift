@@ -77,6 +77,14 @@ enum SnapshotFileReader {
         }
         return SnapshotSummary(header: header, keyCount: keyCount, fileBytes: fileBytes)
     }
+
+    /// The file's header alone, verified (what `read` checks first).
+    static func header(path: String, fileIO: any FileIO) throws(StorageError) -> SnapshotHeader {
+        let handle = try storageIO { () throws(IOError) in try fileIO.open(path, .readOnly, options: []) }
+        defer { try? fileIO.close(handle) }
+        let bytes = try storageIO { () throws(IOError) in try fileIO.read(handle, count: SnapshotFormat.headerBytes, at: 0) }
+        return try SnapshotHeader.decode(bytes, file: path)
+    }
 }
 
 /// The body between header and trailer, read as an incremental state

@@ -6,6 +6,8 @@ struct SnapshotEntry {
     /// Absolute expiry, Unix ms; nil for a key without a TTL. A time already
     /// past is kept as written: the loader decides what an expired key means.
     var expireAt: Int64?
+    /// The record's bytes in the uncompressed body, length field included.
+    var recordBytes = 0
 }
 
 /// The snapshot body's records (docs/FORMAT.md "Snapshot records"), one per
@@ -102,6 +104,6 @@ enum SnapshotRecords {
         guard reader.remaining == 0 else {
             throw RDBFormatError(reason: "\(reader.remaining) bytes left in the record after its value")
         }
-        return SnapshotEntry(database: database, key: key, value: value, expireAt: expireAt)
+        return SnapshotEntry(database: database, key: key, value: value, expireAt: expireAt, recordBytes: end - start)
     }
 }

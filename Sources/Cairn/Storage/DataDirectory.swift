@@ -75,8 +75,13 @@ public final class DataDirectory {
 
     /// The segment files among `names` (one listing of this directory).
     func segments(among names: [String]) -> [Segment] {
-        names.compactMap { name in
-            DataDirectory.firstSequence(ofSegmentNamed: name).map { Segment(path: DataDirectory.join(path, name), firstSequence: $0) }
+        DataDirectory.segments(inDirectory: path, among: names)
+    }
+
+    /// The segment files among `names`, a listing of `directory`, in log order.
+    static func segments(inDirectory directory: String, among names: [String]) -> [Segment] {
+        names.sorted().compactMap { name in
+            firstSequence(ofSegmentNamed: name).map { Segment(path: join(directory, name), firstSequence: $0) }
         }
     }
 

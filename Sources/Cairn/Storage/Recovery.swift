@@ -81,11 +81,8 @@ enum Recovery {
         }
         try removeObsoleteFiles(directory, names: names, keeping: manifest?.snapshot,
                                 before: lastSequence + 1, listed: segments, report: &report)
-        if let first = segments.first, first.firstSequence != lastSequence + 1 {
-            // The log starts right after the snapshot (or at record 1).
-            throw .corruption(file: first.path, offset: 0, reason: first.firstSequence > lastSequence + 1
-                ? "the log starts at record \(first.firstSequence); records \(lastSequence + 1)...\(first.firstSequence - 1) are missing"
-                : "the log starts at record \(first.firstSequence), but the snapshot holds the state after record \(lastSequence)")
+        if let first = segments.first, let reason = LogLayout.logStartDefect(first, after: lastSequence) {
+            throw .corruption(file: first.path, offset: 0, reason: reason)
         }
         var segmentEnds: [Int64] = []
         let prefetcher = SegmentPrefetcher(paths: segments.map(\.path), fileIO: fileIO)
@@ -156,9 +153,8 @@ enum Recovery {
             resume.segmentRecordCount = Int(lastSequence + 1 - segment.firstSequence)
         }
         resume.segmentByteCounts = segmentEnds
-        if segments.isEmpty, sealed > lastSequence {
-            throw .corruption(file: DataDirectory.join(directory.path, Manifest.fileName), offset: 0, reason:
-                "the MANIFEST seals records \(lastSequence + 1)...\(sealed) as durable but lists no segment holding them")
+        if segments.isEmpty, let reason = LogLayout.unheldSealDefect(sealed, after: lastSequence) {
+            throw .corruption(file: DataDirectory.join(directory.path, Manifest.fileName), offset: 0, reason: reason)
         }
         resume.segmentNames = segments.map { DataDirectory.segmentName(firstSequence: $0.firstSequence) }
         resume.snapshotName = manifest?.snapshot
@@ -177,36 +173,23 @@ enum Recovery {
     }
 
     /// The segments the MANIFEST lists, in its order, and whether it must be
-    /// republished: the last listed segment may be missing (the writer lists
-    /// a segment before creating it; a crash came in between), any other
-    /// missing one is corruption. Segment files it does not list are left
+    /// republished (`LogLayout.listedSegments`); a missing one is
+    /// corruption. Segment files it does not list are left
     /// alone and counted: they hold no record anyone was told about. No
     /// MANIFEST: a new directory, unless segments are there.
     private static func liveSegments(_ directory: DataDirectory, names: [String], report: inout RecoveryReport)
         throws(StorageError) -> (segments: [DataDirectory.Segment], manifest: Manifest?, manifestStale: Bool) {
         let onDisk = directory.segments(among: names)
         guard let manifest = try Manifest.read(inDirectory: directory.path, fileIO: directory.fileIO) else {
-            guard onDisk.isEmpty else {
-                throw .corruption(file: DataDirectory.join(directory.path, Manifest.fileName), offset: 0, reason:
-                    "the MANIFEST is missing, but the directory holds \(onDisk.count) log segment(s), from \(onDisk[0].path)")
+            if let defect = LogLayout.missingManifestDefect(directory.path, onDisk: onDisk) {
+                throw .corruption(file: defect.file, offset: 0, reason: defect.reason)
             }
             return ([], nil, false)
         }
-        var listed = manifest.segments.map { name in
-            DataDirectory.Segment(path: DataDirectory.join(directory.path, name),
-                                  firstSequence: DataDirectory.firstSequence(ofSegmentNamed: name) ?? 0)
-        }
-        var stale = false
-        for (index, segment) in listed.enumerated() where !directory.fileIO.fileExists(segment.path) {
-            // Version 2 lists a segment only once it exists: missing is lost.
-            guard manifest.listsSegmentsBeforeCreation, index == listed.count - 1 else {
-                throw .corruption(file: segment.path, offset: 0, reason: "the segment is listed in the MANIFEST but missing")
-            }
-            listed.removeLast()
-            stale = true
-        }
-        report.unlistedSegments = onDisk.filter { !listed.contains($0) }.count
-        return (listed, manifest, stale)
+        let listed = LogLayout.listedSegments(manifest, directory: directory.path, fileIO: directory.fileIO)
+        if let defect = listed.defect { throw .corruption(file: defect.file, offset: 0, reason: defect.reason) }
+        report.unlistedSegments = onDisk.filter { !listed.segments.contains($0) }.count
+        return (listed.segments, manifest, listed.stale)
     }
 
     /// Removes what a rewrite left behind that the MANIFEST does not name:

@@ -33,6 +33,12 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     /// A rewrite (snapshot) failed; the previous snapshot and log stay in use.
     case rewriteFailed(reason: String)
 
+    /// A file named in the call was not there (ENOENT).
+    public var isMissingFile: Bool {
+        if case .io(let error) = self { return error.errno == .noSuchFile }
+        return false
+    }
+
     public var description: String {
         switch self {
         case .io(let error):
