@@ -3,18 +3,22 @@ import PackageDescription
 
 // Dependencies: the engine needs only the standard library, liblz4 (through
 // the CLZ4 system-library target) and a small C target for CRC-32C. The
-// server alone brings in SwiftNIO (NIOCore, NIOPosix) and swift-log, so the
-// engine and its tests build without them.
+// server alone brings in SwiftNIO (NIOCore, NIOPosix) and swift-log, and
+// cairn-dump's executable alone swift-argument-parser, so the engine and its
+// tests build without them.
 let package = Package(
     name: "Cairn",
     products: [
         .library(name: "Cairn", targets: ["Cairn"]),
         .library(name: "CairnRESP", targets: ["CairnRESP"]),
         .executable(name: "cairn-server", targets: ["cairn-server"]),
+        .executable(name: "cairn-dump", targets: ["cairn-dump"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        // cairn-dump's command line alone (the CairnDump library stays free of it).
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         // liblz4 through pkg-config; Debian's provider is liblz4-dev.
@@ -48,6 +52,17 @@ let package = Package(
             name: "cairn-server",
             dependencies: ["CairnServer", .product(name: "Logging", package: "swift-log")]
         ),
+        // cairn-dump's logic: inspect, verify and read Cairn's files
+        // without opening an engine; testable, and free of the command line.
+        .target(
+            name: "CairnDump",
+            dependencies: ["Cairn"]
+        ),
+        // The thin command line over CairnDump.
+        .executableTarget(
+            name: "cairn-dump",
+            dependencies: ["CairnDump", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
         // The simulated file system for crash tests: a FileIO that knows what
         // a power cut keeps. A library so later test targets can share it.
         .target(
@@ -68,6 +83,10 @@ let package = Package(
         .testTarget(
             name: "CairnTests",
             dependencies: ["Cairn", "CairnTestSupport"]
+        ),
+        .testTarget(
+            name: "CairnDumpTests",
+            dependencies: ["CairnDump", "Cairn", "CairnTestSupport"]
         ),
         .testTarget(
             name: "CairnRESPTests",

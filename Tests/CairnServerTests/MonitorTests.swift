@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Cairn
 @testable import CairnServer
 
 /// MONITOR through real sockets: Redis 7.0.15's line format, what is shown

@@ -4,28 +4,7 @@ import Glibc
 import Foundation
 import Testing
 @testable import Cairn
-
-/// A fresh data directory path under /tmp (the directory itself is created
-/// by the engine), removed with its files when the test lets go of it.
-final class TemporaryDataDirectory {
-    let parent: String
-    let path: String
-    let io = PosixFileIO()
-
-    init() {
-        var template = Array("/tmp/cairn-wal-test-XXXXXX".utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { mkdtemp($0.baseAddress!) }
-        precondition(made != nil, "mkdtemp failed: \(Errno.current)")
-        parent = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        path = parent + "/data"
-    }
-
-    deinit {
-        for name in (try? io.listDirectory(path)) ?? [] { _ = Glibc.unlink(path + "/" + name) }
-        _ = rmdir(path)
-        _ = rmdir(parent)
-    }
-}
+import CairnTestSupport
 
 /// The durable engine on real files: write, close, reopen; torn tails cut
 /// at every byte; corruption refused with file and offset; the lock.

@@ -1,5 +1,6 @@
 import Testing
 @testable import Cairn
+import CairnTestSupport
 
 /// DEBUG RELOAD's engine half: `DurableEngine.reload` rebuilds the keyspace
 /// from the files through recovery, keeps appending after the same record,

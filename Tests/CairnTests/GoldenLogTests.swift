@@ -4,6 +4,7 @@ import Glibc
 import Foundation
 import Testing
 @testable import Cairn
+import CairnTestSupport
 
 /// The golden write-ahead logs in testdata/wal/ (see its README.md): a known
 /// command sequence as a log, and damaged copies of it, each with the outcome

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Cairn
+import CairnTestSupport
 
 /// Records longer than one frame may be (issue 12, item 2): split into part
 /// frames, one sequence number each, joined and applied whole on replay.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Cairn
+import CairnTestSupport
 
 /// Rewrites on real files: a snapshot of the state at its start while
 /// writes go on, then the log restarts after it; recovery loads the

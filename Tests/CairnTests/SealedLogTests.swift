@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Cairn
+import CairnTestSupport
 
 /// The sealed log (docs/FORMAT.md, "MANIFEST"), on real files: a clean close
 /// and every rotation record in the MANIFEST how far the log is durable, so

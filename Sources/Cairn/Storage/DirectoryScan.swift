@@ -88,7 +88,7 @@ public enum DirectoryScanner {
         while true {
             attempt += 1
             do throws(StorageError) {
-                return try scanOnce(path, fileIO: fileIO, record: record)
+                return try scanOnce(path, fileIO: fileIO, lastAttempt: attempt == 3, record: record)
             } catch let error where attempt < 3 && error.isMissingFile {
                 continue
             }
@@ -96,7 +96,7 @@ public enum DirectoryScanner {
     }
 
     private static func scanOnce(
-        _ path: String, fileIO: any FileIO, record: (ScannedRecord) throws(StorageError) -> Void
+        _ path: String, fileIO: any FileIO, lastAttempt: Bool, record: (ScannedRecord) throws(StorageError) -> Void
     ) throws(StorageError) -> DirectoryScan {
         var scan = DirectoryScan(path: path)
         scan.fileNames = try storageIO { () throws(IOError) in try fileIO.listDirectory(path) }.sorted()
@@ -122,7 +122,11 @@ public enum DirectoryScanner {
             scan.findings.append(ScanFinding(kind: .corrupt, file: defect.file, offset: 0, reason: defect.reason))
         }
         var lastSequence: UInt64 = 0
-        if let name = manifest.snapshot {
+        if let name = manifest.snapshot, let defect = LogLayout.missingSnapshotDefect(name, directory: path, fileIO: fileIO) {
+            // A rewrite may have replaced it since the MANIFEST was read.
+            guard lastAttempt else { throw .io(IOError(.open, path: defect.file, errno: .noSuchFile)) }
+            scan.findings.append(ScanFinding(kind: .corrupt, file: defect.file, offset: 0, reason: defect.reason))
+        } else if let name = manifest.snapshot {
             let (info, finding) = try scanSnapshot(DataDirectory.join(path, name), fileIO: fileIO)
             scan.snapshot = info
             if let finding { scan.findings.append(finding) }
@@ -140,18 +144,10 @@ public enum DirectoryScanner {
                 until: isLast ? nil : listed.segments[index + 1].firstSequence - 1,
                 sealedThrough: isLast ? manifest.durableThrough : 0, record: record)
             scan.segments.append(segmentScan)
-            switch segmentScan.ending {
-            case .corrupt(let offset, let reason):
-                scan.findings.append(ScanFinding(kind: .corrupt, file: segment.path, offset: offset, reason: reason))
-            case .tornTail(let offset, let reason, let dropped, let intact):
-                scan.findings.append(ScanFinding(kind: .tornTail, file: segment.path, offset: offset, reason:
-                    "\(reason); records \(dropped.lowerBound)...\(dropped.upperBound) would be dropped (\(intact) intact, none synced)"))
-            case .reachedLimit, .clean, .zeroFilled:
-                break
-            }
+            if let finding = segmentScan.finding { scan.findings.append(finding) }
             // After damage, carry on from where the next segment says it
             // starts, so each file is still checked on its own.
-            lastSequence = isLast || segmentScan.ending.damageOffset == nil
+            lastSequence = isLast || segmentScan.finding == nil
                 ? segmentScan.lastSequence : listed.segments[index + 1].firstSequence - 1
         }
         if listed.segments.isEmpty, let reason = LogLayout.unheldSealDefect(manifest.durableThrough, after: lastSequence) {
@@ -234,6 +230,13 @@ enum LogLayout {
             listed.remove(at: index)
         }
         return (listed, stale, defect)
+    }
+
+    /// The snapshot the MANIFEST names must be there.
+    static func missingSnapshotDefect(_ name: String, directory: String, fileIO: any FileIO) -> Defect? {
+        let path = DataDirectory.join(directory, name)
+        guard !fileIO.fileExists(path) else { return nil }
+        return Defect(file: path, reason: "the MANIFEST names snapshot \(name), which is missing")
     }
 
     /// The log must start right after the snapshot (or at record 1).

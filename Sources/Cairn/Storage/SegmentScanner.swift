@@ -30,14 +30,6 @@ public enum SegmentEnding: Sendable, Equatable {
     case tornTail(offset: Int, reason: String, dropped: ClosedRange<UInt64>, intactDropped: Int)
     /// Damage recovery refuses to open with.
     case corrupt(offset: Int, reason: String)
-
-    /// A finding of verify: nil for the endings that lose nothing.
-    public var damageOffset: Int? {
-        switch self {
-        case .reachedLimit, .clean, .zeroFilled: nil
-        case .tornTail(let offset, _, _, _), .corrupt(let offset, _): offset
-        }
-    }
 }
 
 /// What scanning one segment found.
@@ -46,6 +38,8 @@ public struct SegmentScan: Sendable, Equatable {
     public var byteCount: Int
     /// The first record's number as the header gives it (nil: no valid header).
     public var headerFirstSequence: UInt64?
+    /// The header's format version (nil: no valid header).
+    public var formatVersion: UInt32?
     /// Records read whole (a long record counts once).
     public var recordCount = 0
     /// The last whole record's sequence number (`after` when none).
@@ -55,6 +49,19 @@ public struct SegmentScan: Sendable, Equatable {
     public var firstTimestampMilliseconds: Int64?
     public var lastTimestampMilliseconds: Int64?
     public var ending: SegmentEnding = .clean
+
+    /// What verify reports of its ending: nil when it loses nothing.
+    public var finding: ScanFinding? {
+        switch ending {
+        case .corrupt(let offset, let reason):
+            ScanFinding(kind: .corrupt, file: path, offset: offset, reason: reason)
+        case .tornTail(let offset, let reason, let dropped, let intact):
+            ScanFinding(kind: .tornTail, file: path, offset: offset, reason:
+                "\(reason); records \(dropped.lowerBound)...\(dropped.upperBound) would be dropped (\(intact) intact, none synced)")
+        case .reachedLimit, .clean, .zeroFilled:
+            nil
+        }
+    }
 }
 
 /// The one read-only reader of log segments: recovery replays through it,
@@ -87,6 +94,7 @@ public enum SegmentScanner {
             return scan
         }
         scan.headerFirstSequence = header.firstSequence
+        scan.formatVersion = header.formatVersion
         guard header.firstSequence == nameFirstSequence else {
             scan.ending = .corrupt(offset: 16, reason:
                 "the header's first sequence number is \(header.firstSequence), the file name says \(nameFirstSequence)")
@@ -101,6 +109,20 @@ public enum SegmentScanner {
         scan.ending = ending(of: bytes, scan: scan, stop: stop, until: until, sealedThrough: sealedThrough,
                              maximumPayloadBytes: maximumPayloadBytes)
         return scan
+    }
+
+    /// Scans one segment file on its own (`cairn-dump verify FILE`, `log`):
+    /// from the record its name (or, for another name, its header) says it
+    /// starts at, as the last segment of a log (a torn tail is possible).
+    public static func scanFile(
+        _ path: String, fileIO: any FileIO = PosixFileIO(),
+        record: (ScannedRecord) throws(StorageError) -> Void = { _ in }
+    ) throws(StorageError) -> SegmentScan {
+        let bytes = try storageIO { () throws(IOError) in try fileIO.readFile(path) }
+        let name = String(path.split(separator: "/").last ?? "")
+        let first = max(1, DataDirectory.firstSequence(ofSegmentNamed: name)
+            ?? (try? SegmentHeader(decoding: bytes))?.firstSequence ?? 1)
+        return try scan(bytes, path: path, nameFirstSequence: first, after: first - 1, until: nil, record: record)
     }
 
     /// Where and why reading stopped.

@@ -1,3 +1,4 @@
+import Cairn
 import CairnRESP
 
 /// redis-server's command line (server.c main(), 7.0.15):
