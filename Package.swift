@@ -61,7 +61,7 @@ let package = Package(
         // The thin command line over CairnDump.
         .executableTarget(
             name: "cairn-dump",
-            dependencies: ["CairnDump", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Cairn", "CairnDump", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         // The simulated file system for crash tests: a FileIO that knows what
         // a power cut keeps. A library so later test targets can share it.
@@ -86,7 +86,7 @@ let package = Package(
         ),
         .testTarget(
             name: "CairnDumpTests",
-            dependencies: ["CairnDump", "Cairn", "CairnTestSupport"]
+            dependencies: ["CairnDump", "Cairn", "CairnRESP", "CairnTestSupport"]
         ),
         .testTarget(
             name: "CairnRESPTests",

@@ -6,6 +6,9 @@ import Foundation
 public final class DescriptorOutput: TextOutputStream {
     let descriptor: Int32
     private var buffer: [UInt8] = []
+    /// The errno of the first write that failed (nil: none did); a file
+    /// an `-o` option names must not end short without a word.
+    public private(set) var failure: Int32?
     private static let flushBytes = 1 << 16
 
     public init(descriptor: Int32) {
@@ -13,7 +16,12 @@ public final class DescriptorOutput: TextOutputStream {
     }
 
     public func write(_ string: String) {
-        buffer.append(contentsOf: string.utf8)
+        write(bytes: string.utf8)
+    }
+
+    /// Bytes as they are (RESP output is binary).
+    public func write(bytes: some Sequence<UInt8>) {
+        buffer.append(contentsOf: bytes)
         if buffer.count >= Self.flushBytes { flush() }
     }
 
@@ -26,10 +34,29 @@ public final class DescriptorOutput: TextOutputStream {
                 Foundation.write(descriptor, bytes.baseAddress! + written, bytes.count - written)
             }
             if result < 0 && errno == EINTR { continue }
-            if result <= 0 { break }
+            if result <= 0 {
+                if failure == nil { failure = result < 0 ? errno : ENOSPC }
+                break
+            }
             written += result
         }
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Opens (creates or truncates) the file an `-o` option names.
+    public static func file(_ path: String) throws(DumpFailure) -> DescriptorOutput {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw DumpFailure("\(path): \(String(cString: strerror(errno)))") }
+        return DescriptorOutput(descriptor: descriptor)
+    }
+
+    /// Flushes, syncs and closes a file `file(_:)` opened; throws if any
+    /// write, the sync or the close failed.
+    public func close(path: String) throws(DumpFailure) {
+        flush()
+        if failure == nil && fsync(descriptor) != 0 { failure = errno }
+        if Foundation.close(descriptor) != 0 && failure == nil { failure = errno }
+        if let failure { throw DumpFailure("\(path): writing failed: \(String(cString: strerror(failure)))") }
     }
 
     deinit { flush() }

@@ -28,13 +28,24 @@ public enum DumpExit: Int32, Sendable {
     }
 }
 
-/// A usage or I/O error (exit 3), with the message to print.
+/// Why a subcommand stopped, with the message to print: a usage or I/O
+/// error (exit 3), or corruption that keeps it from reading on (exit 2).
 public struct DumpFailure: Error, CustomStringConvertible {
     public let description: String
+    public let exit: DumpExit
 
-    init(_ description: String) { self.description = description }
+    init(_ description: String) {
+        self.description = description
+        self.exit = .failure
+    }
 
-    init(_ error: StorageError) { self.description = error.description }
+    init(_ error: StorageError) {
+        self.description = error.description
+        switch error {
+        case .corruption, .replayFailed: self.exit = .corrupt
+        default: self.exit = .failure
+        }
+    }
 }
 
 /// Runs a storage call, turning its error into a `DumpFailure`.
@@ -56,6 +67,14 @@ enum DumpText {
         gmtime_r(&seconds, &parts)
         return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
                       Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), millis)
+    }
+
+    /// Fails unless `path` is a directory (the subcommands that read a whole data directory).
+    static func requireDirectory(_ path: String) throws(DumpFailure) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw DumpFailure("\(path): not a directory")
+        }
     }
 
     /// The last path component (files are shown by name within their directory).

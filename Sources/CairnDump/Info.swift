@@ -55,10 +55,7 @@ public enum Info {
     }
 
     public static func render(_ path: String, json: Bool, fileIO: any FileIO = PosixFileIO()) throws(DumpFailure) -> String {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw DumpFailure("\(path): not a directory")
-        }
+        try DumpText.requireDirectory(path)
         let scan = try dumpIO { () throws(StorageError) in try DirectoryScanner.scan(path, fileIO: fileIO) }
         let rows = scan.fileNames.map { row($0, scan: scan, fileIO: fileIO) }
         return json ? renderJSON(scan, rows) : renderText(scan, rows)

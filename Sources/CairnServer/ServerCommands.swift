@@ -123,13 +123,15 @@ struct ServerCommands {
     }
 
     /// DEBUG SLEEP seconds blocks the executor, as it blocks Redis's main
-    /// thread (tests use it to hold commands back). Other DEBUG subcommands
-    /// are Redis internals.
+    /// thread (tests use it to hold commands back). DEBUG DIGEST is the
+    /// dataset's order-independent digest, the one `cairn-dump digest`
+    /// prints for the same data. Other DEBUG subcommands are Redis internals.
     ///
     /// `enable-debug-command` is checked before this runs
     /// (`CommandProcessor.process`, as processCommand's CMD_PROTECTED check).
     func debug(_ argv: [Bytes]) -> Reply {
         if argv[1].is("reload") { return reload(argv) }
+        if argv[1].is("digest") && argv.count == 2 { return .simple(store.engine.debugDigest()) }
         if argv[1].is("sleep") && argv.count == 3 {
             let seconds = Double(String(decoding: argv[2], as: UTF8.self)) ?? 0
             if seconds > 0 { usleep(UInt32(min(seconds, 3600) * 1_000_000)) }

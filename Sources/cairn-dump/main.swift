@@ -1,4 +1,5 @@
 import ArgumentParser
+import Cairn
 import CairnDump
 import Foundation
 
@@ -16,12 +17,13 @@ let exitCodes = """
 struct CairnDumpCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cairn-dump",
-        abstract: "Inspect and verify a Cairn data directory without starting a server. Never writes to its input.",
+        abstract: "Inspect, verify, export and restore a Cairn data directory without starting a server. Never writes to its input.",
         discussion: exitCodes,
-        subcommands: [InfoCommand.self, VerifyCommand.self, LogCommand.self, SnapshotCommand.self])
+        subcommands: [InfoCommand.self, VerifyCommand.self, LogCommand.self, SnapshotCommand.self, ExportCommand.self,
+                      RestoreCommand.self, DigestCommand.self])
 }
 
-/// Runs a subcommand body: a `DumpFailure` prints and exits 3.
+/// Runs a subcommand body: a `DumpFailure` prints and exits with its code.
 func runDump(_ body: (DescriptorOutput) throws(DumpFailure) -> DumpExit) throws {
     let out = DescriptorOutput(descriptor: STDOUT_FILENO)
     let exit: DumpExit
@@ -31,7 +33,7 @@ func runDump(_ body: (DescriptorOutput) throws(DumpFailure) -> DumpExit) throws 
     } catch {
         out.flush()
         note("cairn-dump: \(error.description)")
-        exit = .failure
+        exit = error.exit
     }
     if exit != .clean { throw ExitCode(exit.rawValue) }
 }
@@ -109,6 +111,89 @@ struct SnapshotCommand: ParsableCommand {
             out.flush()
             note("\(finding.kind.rawValue) at offset \(finding.offset): \(finding.reason)")
             return .corrupt
+        }
+    }
+}
+
+/// `--until-seq` / `--until-time`, shared by export, restore and digest.
+struct PointOptions: ParsableArguments {
+    @Option(name: .customLong("until-seq"), help: "The state after this record (a transaction is applied whole or not at all).")
+    var untilSequence: UInt64?
+    @Option(name: .customLong("until-time"), help: "The state after the last record logged at or before this ISO 8601 time (2026-12-04T17:00:00Z).")
+    var untilTime: String?
+
+    func limit() throws(DumpFailure) -> PointInTime.Limit {
+        try PointOption.limit(untilSequence: untilSequence, untilTime: untilTime)
+    }
+}
+
+let pointDiscussion = "Without --until-seq or --until-time: the state at the end of the log (a torn tail's records are not "
+    + "included; what recovery refuses is refused, exit 2). "
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "The whole dataset: NDJSON, RESP commands for redis-cli --pipe, or an AOF redis-server loads.",
+        discussion: pointDiscussion + exitCodes)
+    @Argument(help: "The data directory.") var directory: String
+    @Option(help: "json (one object per key, docs/FORMAT.md), resp or aof.") var format: Export.Format
+    @OptionGroup var point: PointOptions
+    @Option(name: .short, help: "Write to this file instead of standard output.") var output: String?
+
+    func run() throws {
+        try runDump { out throws(DumpFailure) in
+            let limit = try point.limit()
+            guard let output else {
+                try Export.run(directory, format: format, until: limit, output: out)
+                return .clean
+            }
+            let file = try DescriptorOutput.file(output)
+            do throws(DumpFailure) {
+                try Export.run(directory, format: format, until: limit, output: file)
+            } catch {
+                try? file.close(path: output)
+                throw error
+            }
+            try file.close(path: output)
+            return .clean
+        }
+    }
+}
+
+extension Export.Format: ExpressibleByArgument {}
+
+struct RestoreCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Point-in-time restore: a new data directory holding the state as of a record or a time.",
+        discussion: "NEWDIR must be missing or empty; it gets a snapshot of that state and a MANIFEST, each synced, and "
+            + "cairn-server --dir NEWDIR opens it and goes on numbering after it. " + pointDiscussion + exitCodes)
+    @Argument(help: "The data directory.") var directory: String
+    @OptionGroup var point: PointOptions
+    @Option(name: .customLong("out"), help: "The new data directory.") var out: String
+    @Flag(help: "One JSON object.") var json = false
+
+    func run() throws {
+        try runDump { stdout throws(DumpFailure) in
+            stdout.write(try Restore.run(directory, until: try point.limit(), out: out, json: json))
+            return .clean
+        }
+    }
+}
+
+struct DigestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "digest",
+        abstract: "An order-independent digest of the dataset: equal for equal data, and to cairn-server's DEBUG DIGEST.",
+        discussion: pointDiscussion + exitCodes)
+    @Argument(help: "The data directory.") var directory: String
+    @OptionGroup var point: PointOptions
+    @Flag(help: "One JSON object, with where in the history the state stands.") var json = false
+
+    func run() throws {
+        try runDump { out throws(DumpFailure) in
+            out.write(try DigestReport.run(directory, until: try point.limit(), json: json))
+            return .clean
         }
     }
 }

@@ -93,7 +93,7 @@ public enum Numbers {
     }
 
     /// `%.17g` of a double, as Redis's `addReplyDouble` prints scores in RESP2.
-    static func formatDouble(_ value: Double) -> Bytes {
+    public static func formatDouble(_ value: Double) -> Bytes {
         if value.isInfinite { return Array((value > 0 ? "inf" : "-inf").utf8) }
         if value.isNaN { return Array("nan".utf8) }
         return cFormat("%.17g", value)

@@ -8,7 +8,7 @@
 /// malformed payload means a writer bug or a checksum collision, never a
 /// torn write; it is still checked strictly (canonical decimals, every CRLF)
 /// so one payload has one meaning.
-enum RecordPayload {
+public enum RecordPayload {
     /// Databases a payload may name: SELECT 0-15, as Redis.
     static let databases = 0...15
     /// The smallest effect: database (2) + `*1\r\n` (4) + `$0\r\n\r\n` (6).
@@ -32,10 +32,16 @@ enum RecordPayload {
     /// that its argv is not empty.
     static func append(_ effect: Effect, to bytes: inout Bytes) {
         bytes.appendLittleEndian(UInt16(effect.database))
+        appendCommand(effect.argv, to: &bytes)
+    }
+
+    /// A command as a RESP array of bulk strings, as a client sends it (and
+    /// as Redis's AOF holds it): the log's effects and cairn-dump's exports.
+    public static func appendCommand(_ argv: [Bytes], to bytes: inout Bytes) {
         bytes.append(UInt8(ascii: "*"))
-        appendDecimal(effect.argv.count, to: &bytes)
+        appendDecimal(argv.count, to: &bytes)
         bytes.append(contentsOf: crlf)
-        for argument in effect.argv {
+        for argument in argv {
             bytes.append(UInt8(ascii: "$"))
             appendDecimal(argument.count, to: &bytes)
             bytes.append(contentsOf: crlf)

@@ -12,12 +12,11 @@ extension Recovery {
     /// thread puts them into the tables. The last checks (key count, file
     /// checksum) come after the last batch, and any error refuses the open,
     /// so the engine that took the batches is dropped with it.
-    static func loadSnapshot(_ name: String, directory: DataDirectory, engine: Engine,
+    static func loadSnapshot(_ name: String, directory directoryPath: String, fileIO: any FileIO, engine: Engine,
                              report: inout RecoveryReport) throws(StorageError) -> UInt64 {
-        let path = DataDirectory.join(directory.path, name)
-        let (fileIO, directoryPath) = (directory.fileIO, directory.path)
-        guard fileIO.fileExists(path) else {
-            throw .corruption(file: path, offset: 0, reason: "the snapshot is named in the MANIFEST but missing")
+        let path = DataDirectory.join(directoryPath, name)
+        if let defect = LogLayout.missingSnapshotDefect(name, directory: directoryPath, fileIO: fileIO) {
+            throw .corruption(file: defect.file, offset: 0, reason: defect.reason)
         }
         let keyspace = engine.keyspace
         let limits = keyspace.limits

@@ -77,10 +77,7 @@ enum Recovery {
         report.sealedThrough = sealed
         var lastSequence: UInt64 = 0
         if let name = manifest?.snapshot {
-            if let defect = LogLayout.missingSnapshotDefect(name, directory: directory.path, fileIO: fileIO) {
-                throw .corruption(file: defect.file, offset: 0, reason: defect.reason)
-            }
-            lastSequence = try loadSnapshot(name, directory: directory, engine: engine, report: &report)
+            lastSequence = try loadSnapshot(name, directory: directory.path, fileIO: fileIO, engine: engine, report: &report)
         }
         try removeObsoleteFiles(directory, names: names, keeping: manifest?.snapshot,
                                 before: lastSequence + 1, listed: segments, report: &report)

@@ -32,6 +32,9 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     case unencodable(RecordEncodingError)
     /// A rewrite (snapshot) failed; the previous snapshot and log stay in use.
     case rewriteFailed(reason: String)
+    /// A point of history asked for (`PointInTime.load`) that the directory
+    /// no longer holds: it lies before its snapshot.
+    case pointNotHeld(reason: String)
 
     /// A file named in the call was not there (ENOENT).
     public var isMissingFile: Bool {
@@ -61,6 +64,8 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
             return "the effects cannot be logged: \(error)"
         case .rewriteFailed(let reason):
             return "the rewrite failed: \(reason); the previous snapshot and log stay in use"
+        case .pointNotHeld(let reason):
+            return "that point of history is not held: \(reason)"
         }
     }
 }
