@@ -23,8 +23,7 @@ public enum Export {
     @discardableResult
     public static func run(_ path: String, format: Format, until limit: PointInTime.Limit = .end,
                            fileIO: any FileIO = PosixFileIO(), output: DescriptorOutput) throws(DumpFailure) -> PointInTime.State {
-        try DumpText.requireDirectory(path)
-        let state = try dumpIO { () throws(StorageError) in try PointInTime.load(path, until: limit, fileIO: fileIO) }
+        let state = try PointOption.load(path, until: limit, fileIO: fileIO)
         var database = -1
         state.engine.forEachKey { key in
             switch format {

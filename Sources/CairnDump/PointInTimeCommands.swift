@@ -26,6 +26,12 @@ public enum PointOption {
         throw DumpFailure("\(text): not an ISO 8601 time such as 2026-12-04T17:00:00Z or 2026-12-04T17:00:00.250+01:00")
     }
 
+    /// The state of the data directory `path` as of `limit`.
+    static func load(_ path: String, until limit: PointInTime.Limit, fileIO: any FileIO) throws(DumpFailure) -> PointInTime.State {
+        try DumpText.requireDirectory(path)
+        return try dumpIO { () throws(StorageError) in try PointInTime.load(path, until: limit, fileIO: fileIO) }
+    }
+
     /// Where a state stands, for the summaries: `record 42 (2026-...Z)`.
     static func describe(_ state: PointInTime.State) -> String {
         guard let time = state.timeMilliseconds else { return "record \(state.sequence)" }
@@ -49,8 +55,7 @@ public enum PointOption {
 public enum Restore {
     public static func run(_ path: String, until limit: PointInTime.Limit, out: String, json: Bool,
                            fileIO: any FileIO = PosixFileIO()) throws(DumpFailure) -> String {
-        try DumpText.requireDirectory(path)
-        let state = try dumpIO { () throws(StorageError) in try PointInTime.load(path, until: limit, fileIO: fileIO) }
+        let state = try PointOption.load(path, until: limit, fileIO: fileIO)
         let keys = try dumpIO { () throws(StorageError) in try PointInTime.write(state, to: out, fileIO: fileIO) }
         if json {
             return JSONValue.object([("out", .string(out)), ("keys", .int(Int64(keys)))] + PointOption.jsonFields(state)).text + "\n"
@@ -69,8 +74,7 @@ public enum Restore {
 public enum DigestReport {
     public static func run(_ path: String, until limit: PointInTime.Limit, json: Bool,
                            fileIO: any FileIO = PosixFileIO()) throws(DumpFailure) -> String {
-        try DumpText.requireDirectory(path)
-        let state = try dumpIO { () throws(StorageError) in try PointInTime.load(path, until: limit, fileIO: fileIO) }
+        let state = try PointOption.load(path, until: limit, fileIO: fileIO)
         let digest = state.engine.debugDigest()
         guard json else { return digest + "\n" }
         return JSONValue.object([("digest", .string(digest))] + PointOption.jsonFields(state)).text + "\n"

@@ -32,14 +32,12 @@ public enum ExportedValue: Sendable {
 extension Engine {
     /// Calls `body` with every key of every database (expired ones too, with
     /// their expiry: whoever loads them drops them), database by database.
-    public func forEachKey<E: Error>(_ body: (ExportedKey) throws(E) -> Void) throws(E) {
+    public func forEachKey(_ body: (ExportedKey) -> Void) {
         for (index, database) in keyspace.databases.enumerated() {
-            let table = database.main
-            for entry in 0..<table.entryLimit where table.isLive(entry) {
-                let key = table.key(at: entry)
-                let expireAt = database.expires.isEmpty ? nil : database.expires[key]
-                try body(ExportedKey(database: index, key: key.bytes, expireAt: expireAt,
-                                     value: Self.exported(table.value(at: entry))))
+            database.main.forEachEntry { entry in
+                let key = database.main.key(at: entry)
+                body(ExportedKey(database: index, key: key.bytes, expireAt: database.expireAt(key),
+                                 value: Self.exported(database.main.value(at: entry))))
             }
         }
     }

@@ -21,6 +21,11 @@ public struct Effect: Sendable, Equatable {
 final class Database {
     var main = ByteTable<Value>()
     var expires = ByteTable<Int64>()
+
+    /// `key`'s absolute expiry (Unix ms), with no lookup when no key has one.
+    func expireAt(_ key: ByteString) -> Int64? {
+        expires.isEmpty ? nil : expires[key]
+    }
 }
 
 /// A key some client `WATCH`es, in a given database.

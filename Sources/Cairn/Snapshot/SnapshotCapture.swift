@@ -115,8 +115,8 @@ final class SnapshotCapture {
 
     private func encode(_ index: Int, _ database: Database, _ entry: Int) {
         let key = database.main.key(at: entry)
-        let expireAt = database.expires.isEmpty ? nil : database.expires[key]
-        SnapshotRecords.append(database: index, key: key, value: database.main.value(at: entry), expireAt: expireAt, to: &body)
+        SnapshotRecords.append(database: index, key: key, value: database.main.value(at: entry),
+                               expireAt: database.expireAt(key), to: &body)
         keyCount += 1
         if body.count >= chunkBytes {
             body = emit(body)

@@ -66,7 +66,6 @@ public enum PointInTime {
         default: break
         }
         var reachedLimit = false
-        struct Stop: Error {}
         for segment in verified.segments where !reachedLimit {
             let bytes = try storageIO { () throws(IOError) in try fileIO.readFile(segment.path) }
             _ = try SegmentScanner.scan(
@@ -115,23 +114,19 @@ public enum PointInTime {
         let temporary = final + DataDirectory.temporarySuffix
         let header = SnapshotHeader(sequence: state.sequence, createdMilliseconds: state.timeMilliseconds ?? 0)
         let file = try SnapshotFileWriter(path: temporary, header: header, fileIO: fileIO)
-        var keys: UInt64 = 0
+        // The rewrite's walk and encoding, run to its end here: nothing
+        // changes the engine meanwhile, so no key is encoded ahead of it.
+        var appendFailure: StorageError?
+        let capture = SnapshotCapture(databases: state.engine.keyspace.databases, sequence: state.sequence,
+                                      chunkBytes: DurableEngine.rewriteChunkBytes) { chunk in
+            guard appendFailure == nil else { return [] }
+            do throws(StorageError) { try file.append(chunk) } catch { appendFailure = error }
+            return []
+        }
+        while !capture.step(until: .now + .seconds(3600)) {}
         do throws(StorageError) {
-            var body: Bytes = []
-            for (index, database) in state.engine.keyspace.databases.enumerated() {
-                for entry in 0..<database.main.entryLimit where database.main.isLive(entry) {
-                    let key = database.main.key(at: entry)
-                    SnapshotRecords.append(database: index, key: key, value: database.main.value(at: entry),
-                                           expireAt: database.expires.isEmpty ? nil : database.expires[key], to: &body)
-                    keys += 1
-                    if body.count >= DurableEngine.rewriteChunkBytes {
-                        try file.append(body)
-                        body.removeAll(keepingCapacity: true)
-                    }
-                }
-            }
-            try file.append(body)
-            try file.finish(keyCount: keys)
+            if let appendFailure { throw appendFailure }
+            try file.finish(keyCount: capture.keyCount)
             try storageIO { () throws(IOError) in
                 try fileIO.rename(temporary, to: final)
                 try fileIO.syncDirectory(path)
@@ -141,6 +136,6 @@ public enum PointInTime {
             throw error
         }
         try Manifest(snapshot: name, durableThrough: state.sequence, segments: []).publish(inDirectory: path, fileIO: fileIO)
-        return keys
+        return capture.keyCount
     }
 }
