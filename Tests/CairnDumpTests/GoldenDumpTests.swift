@@ -46,6 +46,7 @@ import Testing
                 let segment = DumpFixtures.files(directory, suffix: ".wal").first.map { directory + "/" + $0 } ?? "missing.wal"
                 _ = try LogListing.run(segment, from: 12, to: 13, json: json, output: &range)
                 outputs.append(("log-directory-range.\(suffix)", range))
+                outputs.append(("stats-directory.\(suffix)", try Stats.run(directory, top: 10, json: json)))
             }
             return outputs.map { ($0.0, relative($0.1)) }
         }
@@ -98,7 +99,7 @@ import Testing
 
     @Test(.disabled(if: regenerate)) func outputsMatchTheGoldenFiles() throws {
         let outputs = try Self.outputs()
-        #expect(outputs.count == 2 * (2 * Self.walCases.count + 5))
+        #expect(outputs.count == 2 * (2 * Self.walCases.count + 6))
         for (name, output) in outputs {
             let golden = try? String(contentsOfFile: DumpFixtures.goldenOutput + "/" + name, encoding: .utf8)
             #expect(golden == output, """
