@@ -273,6 +273,11 @@ public final class Engine {
         keyspace.databases[database].main.count
     }
 
+    /// Number of keys in every database.
+    public var keyCount: Int {
+        keyspace.databases.reduce(0) { $0 + $1.main.count }
+    }
+
     /// Number of keys with a TTL in `database`.
     public func expiringKeyCount(database: Int) -> Int {
         keyspace.databases[database].expires.count

@@ -17,10 +17,10 @@ let exitCodes = """
 struct CairnDumpCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cairn-dump",
-        abstract: "Inspect, verify, export and restore a Cairn data directory without starting a server. Never writes to its input.",
+        abstract: "Inspect, verify, repair, export and restore a Cairn data directory without starting a server. Only repair writes to its input.",
         discussion: exitCodes,
         subcommands: [InfoCommand.self, VerifyCommand.self, LogCommand.self, SnapshotCommand.self, ExportCommand.self,
-                      RestoreCommand.self, DigestCommand.self])
+                      RestoreCommand.self, DigestCommand.self, StatsCommand.self])
 }
 
 /// Runs a subcommand body: a `DumpFailure` prints and exits with its code.
@@ -194,6 +194,30 @@ struct DigestCommand: ParsableCommand {
         try runDump { out throws(DumpFailure) in
             out.write(try DigestReport.run(directory, until: try point.limit(), json: json))
             return .clean
+        }
+    }
+}
+
+struct RepairCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "repair",
+        abstract: "Cut off a torn tail; with --salvage, rebuild what still reads past corruption. Backs up every file it changes.",
+        discussion: "Takes the directory's LOCK (stop the server first). A torn tail is cut off (what recovery would do). "
+            + "Corruption is repaired only with --salvage: the snapshot is read past damaged blocks, the log past damaged "
+            + "records, and what reads becomes a new snapshot and MANIFEST; every record and key dropped is listed. "
+            + "Without --salvage, corruption is reported with what --salvage would drop, and nothing is written. "
+            + "Exit codes: 0 the directory verifies clean (repaired, or nothing to do); 2 corruption left (no --salvage); "
+            + "3 usage or I/O error.")
+    @Argument(help: "The data directory.") var directory: String
+    @Flag(help: "Drop corrupt records and damaged snapshot keys, keep the rest.") var salvage = false
+    @Option(help: "Where the backup of changed files goes (a new directory; default DIR.repair-<UTC time>).") var backup: String?
+    @Flag(help: "One JSON object.") var json = false
+
+    func run() throws {
+        try runDump { out throws(DumpFailure) in
+            let outcome = try RepairReport.run(directory, salvage: salvage, backup: backup)
+            out.write(RepairReport.render(outcome, json: json))
+            return outcome.exit
         }
     }
 }

@@ -53,6 +53,16 @@ extension RecordFrame {
                                durableThroughAtLeast: expectedSequence, maximumPayloadBytes: maximumPayloadBytes)
     }
 
+    /// The first valid frame at an index `>= start` numbered
+    /// `expectedSequence` or later, whatever its durable-through: where
+    /// salvage reads on after damage.
+    static func nextValidFrame(in bytes: Bytes, from start: Int, expectedSequence: UInt64,
+                               maximumPayloadBytes: Int = defaultMaximumPayloadBytes) -> DecodedRecord? {
+        firstValidFrame(in: bytes, from: start, baseOffset: 0,
+                        sequences: sequenceWindow(from: expectedSequence, bytesLeft: bytes.count - start),
+                        durableThroughAtLeast: 0, maximumPayloadBytes: maximumPayloadBytes)
+    }
+
     /// The valid frames numbered `expectedSequence` or later that start at
     /// an index `>= start`, whatever their durable-through, taken in order
     /// (each search resumes after the frame found): what a torn tail cut

@@ -93,17 +93,34 @@ enum SnapshotRecords {
     /// allow, as RESTORE builds them.
     static func decode(_ bytes: Bytes, start: Int, end: Int, limits: EncodingLimits) throws(RDBFormatError) -> SnapshotEntry {
         var reader = RDBReader(bytes, start: start, end: end)
+        let (database, expireAt, key) = try decodeKey(&reader)
+        let value = try DumpPayload.decodeObject(&reader, limits: limits)
+        guard reader.remaining == 0 else {
+            throw RDBFormatError(reason: "\(reader.remaining) bytes left in the record after its value")
+        }
+        return SnapshotEntry(database: database, key: key, value: value, expireAt: expireAt, recordBytes: end - start)
+    }
+
+    /// The database and key of the record starting at `bytes[start]`, read
+    /// from its first bytes alone (`end`: where the readable bytes stop),
+    /// or nil when they do not hold them: how salvage names a key whose
+    /// record runs into damage.
+    static func key(_ bytes: Bytes, at start: Int, end: Int) -> (database: Int, key: Bytes)? {
+        var reader = RDBReader(bytes, start: start, end: end)
+        guard let (database, _, key) = try? decodeKey(&reader) else { return nil }
+        return (database, key.bytes)
+    }
+
+    /// A record's fields before its value: its length, database, flags,
+    /// expiry and key.
+    private static func decodeKey(_ reader: inout RDBReader) throws(RDBFormatError)
+        -> (database: Int, expireAt: Int64?, key: ByteString) {
         _ = try reader.length()
         let database = Int(try reader.byte())
         guard database < Keyspace.databaseCount else { throw RDBFormatError(reason: "database \(database) out of range") }
         let flags = try reader.byte()
         guard flags & ~hasExpiry == 0 else { throw RDBFormatError(reason: "unknown record flags 0x\(String(flags, radix: 16))") }
         let expireAt = flags & hasExpiry == 0 ? nil : Int64(bitPattern: try reader.littleEndian(8))
-        let key = try reader.byteString()
-        let value = try DumpPayload.decodeObject(&reader, limits: limits)
-        guard reader.remaining == 0 else {
-            throw RDBFormatError(reason: "\(reader.remaining) bytes left in the record after its value")
-        }
-        return SnapshotEntry(database: database, key: key, value: value, expireAt: expireAt, recordBytes: end - start)
+        return (database, expireAt, try reader.byteString())
     }
 }

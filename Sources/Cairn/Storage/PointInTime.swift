@@ -109,15 +109,26 @@ public enum PointInTime {
                 try fileIO.syncDirectory(DataDirectory.parent(of: path))
             }
         }
-        let name = DataDirectory.snapshotName(sequence: state.sequence)
+        return try publish(state.engine, sequence: state.sequence, timeMilliseconds: state.timeMilliseconds,
+                           in: path, fileIO: fileIO)
+    }
+
+    /// Writes a snapshot of `engine` as the state after record `sequence`
+    /// into the directory `path` (`.tmp`, synced, renamed, the directory
+    /// synced; a snapshot of that name is replaced), then a MANIFEST that
+    /// names it and no segment, sealed through `sequence`. Returns how many
+    /// keys it holds. What else is in the directory is the caller's.
+    static func publish(_ engine: Engine, sequence: UInt64, timeMilliseconds: Int64?, in path: String,
+                        fileIO: any FileIO) throws(StorageError) -> UInt64 {
+        let name = DataDirectory.snapshotName(sequence: sequence)
         let final = DataDirectory.join(path, name)
         let temporary = final + DataDirectory.temporarySuffix
-        let header = SnapshotHeader(sequence: state.sequence, createdMilliseconds: state.timeMilliseconds ?? 0)
+        let header = SnapshotHeader(sequence: sequence, createdMilliseconds: timeMilliseconds ?? 0)
         let file = try SnapshotFileWriter(path: temporary, header: header, fileIO: fileIO)
         // The rewrite's walk and encoding, run to its end here: nothing
         // changes the engine meanwhile, so no key is encoded ahead of it.
         var appendFailure: StorageError?
-        let capture = SnapshotCapture(databases: state.engine.keyspace.databases, sequence: state.sequence,
+        let capture = SnapshotCapture(databases: engine.keyspace.databases, sequence: sequence,
                                       chunkBytes: DurableEngine.rewriteChunkBytes) { chunk in
             guard appendFailure == nil else { return [] }
             do throws(StorageError) { try file.append(chunk) } catch { appendFailure = error }
@@ -135,7 +146,7 @@ public enum PointInTime {
             file.abandon()
             throw error
         }
-        try Manifest(snapshot: name, durableThrough: state.sequence, segments: []).publish(inDirectory: path, fileIO: fileIO)
+        try Manifest(snapshot: name, durableThrough: sequence, segments: []).publish(inDirectory: path, fileIO: fileIO)
         return capture.keyCount
     }
 }

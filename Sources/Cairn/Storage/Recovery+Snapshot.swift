@@ -46,9 +46,7 @@ extension Recovery {
                     guard entry.database >= 0 && entry.database < Keyspace.databaseCount else {
                         throw .corruption(file: path, offset: 0, reason: "a record of database \(entry.database)")
                     }
-                    let database = keyspace.databases[entry.database]
-                    database.main.updateValue(entry.value, forKey: entry.key)
-                    if let expireAt = entry.expireAt { database.expires.updateValue(expireAt, forKey: entry.key) }
+                    insert(entry, into: keyspace)
                 }
             case .verified(let summary):
                 report.snapshotName = name
@@ -59,6 +57,15 @@ extension Recovery {
             }
         }
         preconditionFailure("the snapshot reader ended without its summary")
+    }
+}
+
+extension Recovery {
+    /// Puts a snapshot's key into its database (replacing a key of the same name).
+    static func insert(_ entry: SnapshotEntry, into keyspace: Keyspace) {
+        let database = keyspace.databases[entry.database]
+        database.main.updateValue(entry.value, forKey: entry.key)
+        if let expireAt = entry.expireAt { database.expires.updateValue(expireAt, forKey: entry.key) }
     }
 }
 

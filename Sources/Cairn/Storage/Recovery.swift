@@ -166,7 +166,7 @@ enum Recovery {
         }
         resume.lastSequence = lastSequence
         report.lastSequence = lastSequence
-        report.keysLoaded = engine.keyspace.databases.reduce(0) { $0 + $1.main.count }
+        report.keysLoaded = engine.keyCount
         let elapsed = ContinuousClock.now - started
         report.milliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         return (report, resume)

@@ -125,6 +125,23 @@ public enum SegmentScanner {
         return try scan(bytes, path: path, nameFirstSequence: first, after: first - 1, until: nil, record: record)
     }
 
+    /// Scans `bytes` (a whole segment file at `path`) from the frame at
+    /// `offset` on, for records numbered `after + 1` on, as the last segment
+    /// of a log, without checking its header: how salvage reads on past
+    /// damage, from the next valid frame it found.
+    static func scanRest(
+        _ bytes: Bytes, path: String, from offset: Int, after: UInt64,
+        maximumPayloadBytes: Int = RecordFrame.defaultMaximumPayloadBytes,
+        record: (ScannedRecord) throws(StorageError) -> Void
+    ) throws(StorageError) -> SegmentScan {
+        var scan = SegmentScan(path: path, byteCount: bytes.count, lastSequence: after)
+        scan.validEnd = offset
+        let stop = try read(bytes, until: nil, maximumPayloadBytes: maximumPayloadBytes, into: &scan, record: record)
+        scan.ending = ending(of: bytes, scan: scan, stop: stop, until: nil, sealedThrough: 0,
+                             maximumPayloadBytes: maximumPayloadBytes)
+        return scan
+    }
+
     /// Where and why reading stopped.
     private struct Stop {
         /// The segment ended exactly after a record.
@@ -150,7 +167,7 @@ public enum SegmentScanner {
         // One buffer for every record's effects: decoding reuses its arrays.
         var effects = EffectBuffer()
         var assembler = RecordAssembler()
-        var readOffset = SegmentHeader.byteCount
+        var readOffset = scan.validEnd
         var frameSequence = scan.lastSequence
         var recordFirstSequence = frameSequence + 1
         while until.map({ frameSequence < $0 }) ?? true {
