@@ -12,8 +12,8 @@ struct StatsCommand: ParsableCommand {
     @Flag(help: "One JSON object.") var json = false
 
     func run() throws {
-        try runDump { out throws(DumpFailure) in
-            out.write(try Stats.run(directory, top: top, json: json))
+        try runDump("stats", reading: directory, passes: 3) { out, fileIO throws(DumpFailure) in
+            out.write(try Stats.run(directory, top: top, json: json, fileIO: fileIO))
             return .clean
         }
     }

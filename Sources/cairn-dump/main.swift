@@ -20,17 +20,24 @@ struct CairnDumpCommand: ParsableCommand {
         abstract: "Inspect, verify, repair, export and restore a Cairn data directory without starting a server. Only repair writes to its input.",
         discussion: exitCodes,
         subcommands: [InfoCommand.self, VerifyCommand.self, LogCommand.self, SnapshotCommand.self, ExportCommand.self,
-                      RestoreCommand.self, DigestCommand.self, StatsCommand.self])
+                      RestoreCommand.self, DigestCommand.self, StatsCommand.self, RepairCommand.self])
 }
 
-/// Runs a subcommand body: a `DumpFailure` prints and exits with its code.
-func runDump(_ body: (DescriptorOutput) throws(DumpFailure) -> DumpExit) throws {
+/// Runs a subcommand body with the `FileIO` it reads through: a
+/// `DumpFailure` prints and exits with its code. While it reads `path`
+/// (about `passes` times), a progress bar is drawn on stderr if that is a terminal.
+func runDump(_ label: String, reading path: String, passes: Int = 1,
+             _ body: (DescriptorOutput, any FileIO) throws(DumpFailure) -> DumpExit) throws {
     let out = DescriptorOutput(descriptor: STDOUT_FILENO)
+    let fileIO = CountingFileIO()
+    let progress = ProgressBar(label: label, path: path, passes: passes, counter: fileIO)
     let exit: DumpExit
     do throws(DumpFailure) {
-        exit = try body(out)
+        exit = try body(out, fileIO)
+        progress?.finish()
         out.flush()
     } catch {
+        progress?.finish()
         out.flush()
         note("cairn-dump: \(error.description)")
         exit = error.exit
@@ -47,8 +54,8 @@ struct InfoCommand: ParsableCommand {
     @Flag(help: "One JSON object.") var json = false
 
     func run() throws {
-        try runDump { out throws(DumpFailure) in
-            out.write(try Info.render(directory, json: json))
+        try runDump("info", reading: directory) { out, fileIO throws(DumpFailure) in
+            out.write(try Info.render(directory, json: json, fileIO: fileIO))
             return .clean
         }
     }
@@ -64,8 +71,8 @@ struct VerifyCommand: ParsableCommand {
     @Flag(help: "One JSON object.") var json = false
 
     func run() throws {
-        try runDump { out throws(DumpFailure) in
-            let outcome = try Verify.run(path)
+        try runDump("verify", reading: path) { out, fileIO throws(DumpFailure) in
+            let outcome = try Verify.run(path, fileIO: fileIO)
             out.write(Verify.render(outcome, json: json))
             return outcome.exit
         }
@@ -83,9 +90,9 @@ struct LogCommand: ParsableCommand {
     @Flag(help: "One JSON object per record (NDJSON).") var json = false
 
     func run() throws {
-        try runDump { out throws(DumpFailure) in
+        try runDump("log", reading: file) { out, fileIO throws(DumpFailure) in
             var sink = out
-            let scan = try LogListing.run(file, from: fromSequence, to: toSequence, json: json, output: &sink)
+            let scan = try LogListing.run(file, from: fromSequence, to: toSequence, json: json, fileIO: fileIO, output: &sink)
             guard let finding = scan.finding else { return .clean }
             out.flush()
             note("\(finding.kind.rawValue) at offset \(finding.offset): \(finding.reason)")
@@ -104,9 +111,9 @@ struct SnapshotCommand: ParsableCommand {
     @Flag(help: "One JSON object per key (NDJSON).") var json = false
 
     func run() throws {
-        try runDump { out throws(DumpFailure) in
+        try runDump("snapshot", reading: file) { out, fileIO throws(DumpFailure) in
             var sink = out
-            let (_, finding) = try SnapshotListing.run(file, match: match, json: json, output: &sink)
+            let (_, finding) = try SnapshotListing.run(file, match: match, json: json, fileIO: fileIO, output: &sink)
             guard let finding else { return .clean }
             out.flush()
             note("\(finding.kind.rawValue) at offset \(finding.offset): \(finding.reason)")
@@ -141,15 +148,15 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .short, help: "Write to this file instead of standard output.") var output: String?
 
     func run() throws {
-        try runDump { out throws(DumpFailure) in
+        try runDump("export", reading: directory, passes: 2) { out, fileIO throws(DumpFailure) in
             let limit = try point.limit()
             guard let output else {
-                try Export.run(directory, format: format, until: limit, output: out)
+                try Export.run(directory, format: format, until: limit, fileIO: fileIO, output: out)
                 return .clean
             }
             let file = try DescriptorOutput.file(output)
             do throws(DumpFailure) {
-                try Export.run(directory, format: format, until: limit, output: file)
+                try Export.run(directory, format: format, until: limit, fileIO: fileIO, output: file)
             } catch {
                 try? file.close(path: output)
                 throw error
@@ -174,8 +181,8 @@ struct RestoreCommand: ParsableCommand {
     @Flag(help: "One JSON object.") var json = false
 
     func run() throws {
-        try runDump { stdout throws(DumpFailure) in
-            stdout.write(try Restore.run(directory, until: try point.limit(), out: out, json: json))
+        try runDump("restore", reading: directory, passes: 2) { stdout, fileIO throws(DumpFailure) in
+            stdout.write(try Restore.run(directory, until: try point.limit(), out: out, json: json, fileIO: fileIO))
             return .clean
         }
     }
@@ -191,8 +198,8 @@ struct DigestCommand: ParsableCommand {
     @Flag(help: "One JSON object, with where in the history the state stands.") var json = false
 
     func run() throws {
-        try runDump { out throws(DumpFailure) in
-            out.write(try DigestReport.run(directory, until: try point.limit(), json: json))
+        try runDump("digest", reading: directory, passes: 2) { out, fileIO throws(DumpFailure) in
+            out.write(try DigestReport.run(directory, until: try point.limit(), json: json, fileIO: fileIO))
             return .clean
         }
     }
@@ -214,8 +221,8 @@ struct RepairCommand: ParsableCommand {
     @Flag(help: "One JSON object.") var json = false
 
     func run() throws {
-        try runDump { out throws(DumpFailure) in
-            let outcome = try RepairReport.run(directory, salvage: salvage, backup: backup)
+        try runDump("repair", reading: directory, passes: 3) { out, fileIO throws(DumpFailure) in
+            let outcome = try RepairReport.run(directory, salvage: salvage, backup: backup, fileIO: fileIO)
             out.write(RepairReport.render(outcome, json: json))
             return outcome.exit
         }
