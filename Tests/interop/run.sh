@@ -10,7 +10,9 @@
 #   INTEROP_TARGET   cairn (default) or redis
 #   CAIRN_SERVER     cairn-server binary (default .build/debug/cairn-server)
 #   CAIRN_SERVER_ARGS / REDIS_SERVER_ARGS   extra arguments for the server
-#   REDIS_SERVER     redis-server binary (default: redis-server on PATH)
+#   REDIS_SERVER     redis-server binary (default: redis-server on PATH; the
+#                    dump_export_* tests load exports into it whatever the target)
+#   CAIRN_DUMP       cairn-dump binary (default: next to cairn-server)
 #   INTEROP_PORTS    port range to pick a free port from (default 7440-7460)
 #   INTEROP_KEEP     1 keeps the temp directory (logs, data) for inspection
 #   INTEROP_ONLY     space-separated test names to run (default: all)
@@ -26,6 +28,7 @@ ROOT="$(cd "$HERE/../.." && pwd)"
 TARGET="${INTEROP_TARGET:-cairn}"
 CAIRN_SERVER="${1:-${CAIRN_SERVER:-$ROOT/.build/debug/cairn-server}}"
 REDIS_SERVER="${REDIS_SERVER:-redis-server}"
+CAIRN_DUMP="${CAIRN_DUMP:-$(dirname "$CAIRN_SERVER")/cairn-dump}"
 PORTS="${INTEROP_PORTS:-7440-7460}"
 HOST=127.0.0.1
 PYTHON="${PYTHON:-python3}"
@@ -34,6 +37,7 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/cairn-interop.XXXXXX")"
 DATA="$WORK/data"
 mkdir -p "$DATA"
 SERVER_PID=""
+AUX_PIDS=()  # helper servers some tests start beside the one under test
 PASSED=0
 FAILED=0
 FAILED_NAMES=()
@@ -59,6 +63,8 @@ cleanup() {
     local status=$?
     trap - EXIT INT TERM
     stop_server
+    local aux
+    for aux in "${AUX_PIDS[@]}"; do stop_aux "$aux"; done
     # Anything else this script started in the background (writers, clients).
     local children
     children="$(jobs -p)"
@@ -75,27 +81,25 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-port_is_free() {
-    "$PYTHON" - "$1" <<'EOF'
-import socket, sys
-s = socket.socket()
-# Like the servers do, so a port whose last connections sit in TIME_WAIT counts as free.
-s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-try:
-    s.bind(("127.0.0.1", int(sys.argv[1])))
-except OSError:
-    sys.exit(1)
-finally:
-    s.close()
-EOF
-}
-
+# The first port of $PORTS nothing is bound to; one interpreter for the
+# whole range (starting Python costs more than the probes).
 pick_port() {
-    local low="${PORTS%-*}" high="${PORTS#*-}" p
-    for p in $(seq "$low" "$high"); do
-        if port_is_free "$p"; then echo "$p"; return 0; fi
-    done
-    return 1
+    "$PYTHON" - "${PORTS%-*}" "${PORTS#*-}" <<'EOF2'
+import socket, sys
+for port in range(int(sys.argv[1]), int(sys.argv[2]) + 1):
+    s = socket.socket()
+    # Like the servers do, so a port whose last connections sit in TIME_WAIT counts as free.
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        s.bind(("127.0.0.1", port))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(port)
+    sys.exit(0)
+sys.exit(1)
+EOF2
 }
 
 # The command line that starts the server on $PORT with data in $DATA,
@@ -138,6 +142,82 @@ start_server() {
     tail -n 20 "$WORK/server.log" >&2
     return 1
 }
+
+# --- helper servers ----------------------------------------------------------------
+# Tests of cairn-dump start servers of their own beside the one under test:
+# each on its own data directory and on the next free port of $PORTS, with
+# DEBUG enabled (DEBUG DIGEST; Redis 7 refuses DEBUG by default).
+
+# start_aux NAME KIND DIR [PORT]: starts cairn-server (KIND cairn) or
+# redis-server (KIND redis, no persistence; redis-aof: appendonly.aof in DIR)
+# on DIR and PORT (default: pick_port's) and waits until PING answers; sets
+# AUX_PID and AUX_PORT. Its output goes to $WORK/NAME.server.log.
+start_aux() {
+    local name="$1" kind="$2" dir="$3" log="$WORK/$1.server.log"
+    mkdir -p "$dir"
+    if [ -n "${4:-}" ]; then
+        AUX_PORT="$4"
+    else
+        AUX_PORT="$(pick_port)" || { echo "no free port in $PORTS for $name"; return 1; }
+    fi
+    local cmd
+    case "$kind" in
+        # shellcheck disable=SC2206
+        cairn) cmd=("$CAIRN_SERVER" --port "$AUX_PORT" --dir "$dir" --appendfsync always
+                    --enable-debug-command yes ${CAIRN_SERVER_ARGS:-}) ;;
+        redis) cmd=("$REDIS_SERVER" --port "$AUX_PORT" --bind "$HOST" --dir "$dir" --save ''
+                    --appendonly no --daemonize no --enable-debug-command yes) ;;
+        redis-aof) cmd=("$REDIS_SERVER" --port "$AUX_PORT" --bind "$HOST" --dir "$dir" --save ''
+                        --appendonly yes --appendfilename appendonly.aof --daemonize no
+                        --enable-debug-command yes) ;;
+    esac
+    echo "starting $name: ${cmd[*]}"
+    "${cmd[@]}" >>"$log" 2>&1 &
+    AUX_PID=$!
+    AUX_PIDS+=("$AUX_PID")
+    local _
+    for _ in $(seq 1 300); do
+        if ! kill -0 "$AUX_PID" 2>/dev/null; then
+            echo "$name exited while starting; its log:"; tail -n 20 "$log"
+            return 1
+        fi
+        [ "$(timeout 2 redis-cli -h "$HOST" -p "$AUX_PORT" PING 2>/dev/null)" = PONG ] && return 0
+        sleep 0.05
+    done
+    echo "$name did not answer PING within 15 s; its log:"; tail -n 20 "$log"
+    return 1
+}
+
+# stop_aux PID: SIGTERM (a clean shutdown for both servers), SIGKILL after 10 s.
+stop_aux() {
+    local pid="$1" i rest=()
+    for i in "${AUX_PIDS[@]}"; do [ "$i" = "$pid" ] || rest+=("$i"); done
+    AUX_PIDS=("${rest[@]}")
+    kill -TERM "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+    for _ in $(seq 1 200); do
+        kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null; return 0; }
+        sleep 0.05
+    done
+    echo "pid $pid did not stop within 10 s of SIGTERM: SIGKILL"
+    kill -KILL "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    return 0
+}
+
+# acli PORT ARGS...: redis-cli against a helper server.
+acli() { local port="$1"; shift; timeout 10 redis-cli -h "$HOST" -p "$port" "$@"; }
+
+# pipe_into PORT FILE: sends a file of RESP commands with redis-cli --pipe; fails unless no reply was an error.
+pipe_into() {
+    local out
+    out="$(timeout 60 redis-cli -h "$HOST" -p "$1" --pipe <"$2" 2>&1)"
+    echo "$out"
+    grep -q "errors: 0, replies: [1-9]" <<<"$out" ||
+        fail "redis-cli --pipe of $(basename "$2") into port $1: $(tail -n 1 <<<"$out")"
+}
+
+# files_digest DIR: sha256 of every file in DIR, one line each, to show a directory was not written.
+files_digest() { (cd "$1" && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
 
 # --- test plumbing ---------------------------------------------------------------
 
@@ -182,6 +262,9 @@ run_test() {
         sed 's/^/    | /' "$WORK/$name.log" | tail -n 15
     fi
     [ $((SECONDS - t0)) -gt 30 ] && echo "    ($name took $((SECONDS - t0)) s)"
+    # Helper servers a failing test left running.
+    local aux
+    for aux in "${AUX_PIDS[@]}"; do stop_aux "$aux"; done
     # A test that killed or lost the server leaves it down: bring it back for the rest.
     if [ -z "$SERVER_PID" ] || ! kill -0 "$SERVER_PID" 2>/dev/null; then
         SERVER_PID=""
@@ -479,6 +562,247 @@ EOF2
     expect_eq "verify exit after the reopen" 0 "$status" || return 1
 }
 
+# --- cairn-dump export and restore ------------------------------------------------------
+
+need_dump() {
+    [ -x "$CAIRN_DUMP" ] ||
+        fail "no cairn-dump at $CAIRN_DUMP (swift build --product cairn-dump, or set CAIRN_DUMP)"
+}
+
+need_redis_server() {
+    command -v "$REDIS_SERVER" >/dev/null ||
+        fail "no redis-server ($REDIS_SERVER) to load the export into: run scripts/install-interop-deps.sh"
+}
+
+# compare_pictures DIR A B WHAT: dataset.py compare of two keyspace pictures in DIR.
+compare_pictures() {
+    local out status
+    out="$(cd "$1" && "$PYTHON" "$HERE/dataset.py" compare "$2" "$3" 2>&1)"; status=$?
+    echo "$out"
+    [ "$status" -eq 0 ] || fail "$4: $(head -n 1 <<<"$out") [$(tail -n 1 <<<"$out")]"
+}
+
+# cairn-dump export into real redis-server 7 processes (dump_export_resp and
+# dump_export_aof share this fixture, built once). One dataset of every type
+# (dataset.py: binary keys and values, integer and large sets, fractional and
+# infinite scores, TTLs set every way, databases 0, 3 and 15) goes through
+# redis-cli --pipe into a cairn-server and into a reference redis-server; each
+# one's keyspace is read key by key by redis-py (type, value, scores as the
+# server prints them, expiry time, DEBUG DIGEST-VALUE where served) and the
+# two must agree; the cairn-server stops (SHUTDOWN) and cairn-dump digest of
+# its directory must equal the DEBUG DIGEST it answered. Cairn's DEBUG DIGEST
+# is its own 128-bit digest, not Redis's SHA1 one (docs/ARCHITECTURE.md,
+# "Digest"), so a Redis digest is compared with the reference's.
+EXPORT_DIR="$WORK/export"
+EXPORT_SRC="$EXPORT_DIR/cairn-data"
+EXPORT_READY=0
+export_fixture() {
+    [ "$EXPORT_READY" = 1 ] && return 0
+    local dir="$EXPORT_DIR" src="$EXPORT_SRC" ds="$HERE/dataset.py"
+    rm -rf "$dir"; mkdir -p "$dir"
+    "$PYTHON" "$ds" load "$dir/load.resp" || { fail "dataset.py load failed"; return 1; }
+    start_aux export-cairn cairn "$src" || { fail "the cairn-server to export did not start"; return 1; }
+    local cairn_pid=$AUX_PID cairn_port=$AUX_PORT
+    pipe_into "$cairn_port" "$dir/load.resp" || return 1
+    start_aux export-reference redis "$dir/reference" || { fail "the reference redis-server did not start"; return 1; }
+    local ref_pid=$AUX_PID ref_port=$AUX_PORT
+    pipe_into "$ref_port" "$dir/load.resp" || return 1
+    EXPORT_CAIRN_DIGEST="$(acli "$cairn_port" DEBUG DIGEST)"
+    EXPORT_REDIS_DIGEST="$(acli "$ref_port" DEBUG DIGEST)"
+    echo "DEBUG DIGEST: cairn-server $EXPORT_CAIRN_DIGEST, reference redis-server $EXPORT_REDIS_DIGEST"
+    [[ "$EXPORT_REDIS_DIGEST" =~ ^[0-9a-f]{40}$ ]] && [ "$EXPORT_REDIS_DIGEST" != "$(printf '0%.0s' {1..40})" ] ||
+        { fail "the reference's DEBUG DIGEST: $EXPORT_REDIS_DIGEST"; return 1; }
+    "$PYTHON" "$ds" picture "$cairn_port" "$dir/cairn.json" || { fail "could not read the cairn-server's keys"; return 1; }
+    "$PYTHON" "$ds" picture "$ref_port" "$dir/reference.json" || { fail "could not read the reference's keys"; return 1; }
+    stop_aux "$ref_pid"
+    acli "$cairn_port" SHUTDOWN >/dev/null 2>&1
+    stop_aux "$cairn_pid"
+    # The same commands must have built the same keyspace in both, or the rest compares nothing.
+    compare_pictures "$dir" cairn.json reference.json \
+        "cairn-server and redis-server disagree after the same commands" || return 1
+    EXPORT_FILES="$(files_digest "$src")"
+    local digest
+    digest="$("$CAIRN_DUMP" digest "$src")" || { fail "cairn-dump digest exited $?"; return 1; }
+    expect_eq "cairn-dump digest vs the server's DEBUG DIGEST" "$EXPORT_CAIRN_DIGEST" "$digest" || return 1
+    EXPORT_READY=1
+}
+
+# export --format resp: the same bytes with -o FILE as on standard output; the
+# json export has one line per key. The RESP piped (redis-cli --pipe) into a
+# fresh redis-server gives the reference's DEBUG DIGEST and, key by key, the
+# reference's DEBUG DIGEST-VALUE and the cairn-server's keyspace; piped into a
+# fresh cairn-server it gives the original's DEBUG DIGEST (Cairn's digest
+# covers expiry times to the millisecond: PEXPIREAT carries them whole). The
+# exported directory's files are byte for byte unchanged.
+test_dump_export_resp() {
+    [ "$TARGET" = cairn ] || return 0
+    need_dump || return 1
+    need_redis_server || return 1
+    export_fixture || return 1
+    local dir="$EXPORT_DIR" src="$EXPORT_SRC" ds="$HERE/dataset.py"
+    "$CAIRN_DUMP" export "$src" --format resp -o "$dir/export.resp" ||
+        { fail "export --format resp -o exited $?"; return 1; }
+    "$CAIRN_DUMP" export "$src" --format resp >"$dir/export-stdout.resp" ||
+        { fail "export --format resp exited $?"; return 1; }
+    cmp -s "$dir/export.resp" "$dir/export-stdout.resp" ||
+        { fail "export --format resp: -o FILE and standard output differ"; return 1; }
+    "$CAIRN_DUMP" export "$src" --format json -o "$dir/export.json" ||
+        { fail "export --format json exited $?"; return 1; }
+    expect_eq "lines of the json export (one per key)" "$("$PYTHON" "$ds" count "$dir/cairn.json")" \
+        "$(wc -l <"$dir/export.json" | tr -d ' ')" || return 1
+
+    start_aux export-redis-resp redis "$dir/redis-resp" || { fail "redis-server did not start"; return 1; }
+    local pid=$AUX_PID port=$AUX_PORT
+    pipe_into "$port" "$dir/export.resp" || return 1
+    expect_eq "DEBUG DIGEST of redis-server loaded with the RESP export, vs the reference" \
+        "$EXPORT_REDIS_DIGEST" "$(acli "$port" DEBUG DIGEST)" || return 1
+    "$PYTHON" "$ds" picture "$port" "$dir/redis-resp.json" || { fail "could not read redis-server's keys"; return 1; }
+    stop_aux "$pid"
+    compare_pictures "$dir" cairn.json redis-resp.json "the RESP export in redis-server vs the cairn-server" || return 1
+    compare_pictures "$dir" reference.json redis-resp.json "the RESP export in redis-server vs the reference" || return 1
+
+    start_aux export-cairn-resp cairn "$dir/cairn-resp" || { fail "the second cairn-server did not start"; return 1; }
+    pid=$AUX_PID port=$AUX_PORT
+    pipe_into "$port" "$dir/export.resp" || return 1
+    expect_eq "DEBUG DIGEST of a fresh cairn-server loaded with the RESP export" \
+        "$EXPORT_CAIRN_DIGEST" "$(acli "$port" DEBUG DIGEST)" || return 1
+    stop_aux "$pid"
+    expect_eq "sha256 of the exported directory's files, before and after" "$EXPORT_FILES" "$(files_digest "$src")" || return 1
+}
+
+# export --format aof -o DIR/appendonly.aof, the only file of a fresh
+# redis-server's --dir, started with --appendonly yes --appendfilename
+# appendonly.aof: Redis 7 adopts it as the base of a new multi-part AOF
+# (loadAppendOnlyFiles -> aofUpgradePrepare: "Successfully migrated an
+# old-style AOF file", then "DB loaded from base file appendonly.aof") and
+# then answers the reference's DEBUG DIGEST and, key by key, the reference's
+# DEBUG DIGEST-VALUE and the cairn-server's keyspace. The exported
+# directory's files are byte for byte unchanged.
+test_dump_export_aof() {
+    [ "$TARGET" = cairn ] || return 0
+    need_dump || return 1
+    need_redis_server || return 1
+    export_fixture || return 1
+    local dir="$EXPORT_DIR" src="$EXPORT_SRC" ds="$HERE/dataset.py" log="$WORK/export-redis-aof.server.log"
+    rm -rf "$dir/aof"; mkdir -p "$dir/aof"
+    "$CAIRN_DUMP" export "$src" --format aof -o "$dir/aof/appendonly.aof" ||
+        { fail "export --format aof exited $?"; return 1; }
+    start_aux export-redis-aof redis-aof "$dir/aof" || { fail "redis-server did not start on the AOF export"; return 1; }
+    local pid=$AUX_PID port=$AUX_PORT
+    grep -q "Successfully migrated an old-style AOF file (appendonly.aof)" "$log" ||
+        { fail "redis-server did not adopt appendonly.aof: $(grep -iE 'aof|append' "$log" | tail -n 3)"; return 1; }
+    grep -q "DB loaded from base file appendonly.aof" "$log" ||
+        { fail "redis-server did not load appendonly.aof as its base: $(tail -n 3 "$log")"; return 1; }
+    expect_eq "DEBUG DIGEST of redis-server loaded from the AOF export, vs the reference" \
+        "$EXPORT_REDIS_DIGEST" "$(acli "$port" DEBUG DIGEST)" || return 1
+    "$PYTHON" "$ds" picture "$port" "$dir/redis-aof.json" || { fail "could not read redis-server's keys"; return 1; }
+    stop_aux "$pid"
+    compare_pictures "$dir" cairn.json redis-aof.json "the AOF export in redis-server vs the cairn-server" || return 1
+    compare_pictures "$dir" reference.json redis-aof.json "the AOF export in redis-server vs the reference" || return 1
+    expect_eq "sha256 of the exported directory's files, before and after" "$EXPORT_FILES" "$(files_digest "$src")" || return 1
+}
+
+# cairn-dump restore through real cairn-server processes. 30 writes, each one
+# log record (a MULTI/EXEC of three commands among them, two in db 3, TTLs
+# set and removed), go to a cairn-server one client command at a time, its
+# DEBUG DIGEST read after each; the server stops. cairn-dump log --json of the
+# segments lists one record per write with as many effects as its commands:
+# that maps write n to its sequence number. For sequence 0 and the first, the
+# transaction's, a middle and the last write: restore --until-seq into a new
+# directory; cairn-dump digest of it and a cairn-server on it answer the
+# digest recorded after that write; a write there gets the next sequence
+# number and is there after a restart. Restoring into a non-empty directory
+# is refused (exit 3) and leaves it alone; the source directory's files are
+# byte for byte unchanged.
+test_dump_restore_until_seq() {
+    [ "$TARGET" = cairn ] || return 0
+    need_dump || return 1
+    local dir="$WORK/restore"
+    local src="$dir/source"
+    rm -rf "$dir"; mkdir -p "$dir"
+    local steps=(
+        'SET k1 v1' 'SET k2 v2' 'INCR counter' 'INCR counter' 'HSET h f1 a f2 b'
+        'SADD s 1 2 3' 'RPUSH l a b c' 'INCRBY counter 10' 'HSET h f3 c' 'DEL k1'
+        'SET k3 "with space"' 'APPEND k2 -more' 'ZADD z 1.5 a 2.5 b' 'LPUSH l z' 'HDEL h f1'
+        'SREM s 2' 'EXPIRE k3 100000' 'SET k4 v4 PX 9000000' $'SELECT 3\nSET k1 "db three"'
+        $'SELECT 3\nINCR counter' $'MULTI\nSET t1 x\nINCR counter\nHSET h t y\nEXEC'
+        'DEL k2' 'ZINCRBY z 0.25 a' 'RENAME k4 k5' 'SETRANGE k3 0 W'
+        'LPOP l' 'PERSIST k3' 'HINCRBY h n 5' 'DEL counter' 'SET last done'
+    )
+    local total=${#steps[@]} tx=0 n out
+    start_aux restore-source cairn "$src" || { fail "the source cairn-server did not start"; return 1; }
+    local pid=$AUX_PID port=$AUX_PORT
+    local digests=("$(acli "$port" DEBUG DIGEST)")  # [n]: after write n; [0]: empty
+    for n in $(seq 1 "$total"); do
+        # redis-cli reads the step's commands from standard input on one connection (SELECT, MULTI hold).
+        out="$(printf '%s\n' "${steps[n-1]}" | acli "$port")"
+        echo "write $n: ${steps[n-1]//$'\n'/; } -> ${out//$'\n'/ }"
+        if grep -qE '^(ERR|WRONGTYPE|EXECABORT)' <<<"$out"; then fail "write $n (${steps[n-1]}): $out"; return 1; fi
+        digests+=("$(acli "$port" DEBUG DIGEST)")
+        [ "${digests[n]}" != "${digests[n-1]}" ] || { fail "write $n did not change DEBUG DIGEST"; return 1; }
+        [[ "${steps[n-1]}" == MULTI* ]] && tx=$n
+    done
+    stop_aux "$pid"
+
+    # Sequence numbers: one record per write, in order, each with an effect per command.
+    local f records=() expected
+    for f in $(cd "$src" && ls -- *.wal | sort); do
+        "$CAIRN_DUMP" log "$src/$f" --json >>"$dir/records.ndjson" || { fail "cairn-dump log $f exited $?"; return 1; }
+    done
+    mapfile -t records < <("$PYTHON" -c '
+import json, sys
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    print(r["seq"], len(r["effects"]))' "$dir/records.ndjson")
+    expect_eq "records in the log (one per write)" "$total" "${#records[@]}" || return 1
+    for n in $(seq 1 "$total"); do
+        expected="$(grep -cvE '^(SELECT|MULTI|EXEC)( |$)' <<<"${steps[n-1]}")"
+        expect_eq "effects of record ${records[n-1]% *} (write $n)" "$expected" "${records[n-1]#* }" || return 1
+        if [ "$n" -gt 1 ] && [ "${records[n-1]% *}" -le "${records[n-2]% *}" ]; then
+            fail "sequence numbers do not increase: ${records[n-2]% *} then ${records[n-1]% *}"; return 1
+        fi
+    done
+    "$CAIRN_DUMP" info "$src" --json >"$dir/info.json" || { fail "cairn-dump info exited $?"; return 1; }
+    expect_eq "info's last_sequence" "${records[total-1]% *}" \
+        "$("$PYTHON" -c 'import json,sys; print(json.load(open(sys.argv[1]))["last_sequence"])' "$dir/info.json")" || return 1
+
+    local before seq new d2
+    before="$(files_digest "$src")"
+    for n in 0 1 "$tx" $((total / 2)) "$total"; do
+        seq=0; [ "$n" -gt 0 ] && seq="${records[n-1]% *}"
+        new="$dir/at-$seq"
+        "$CAIRN_DUMP" restore "$src" --until-seq "$seq" --out "$new" --json >"$dir/restore-$seq.json" ||
+            { fail "restore --until-seq $seq exited $?: $(cat "$dir/restore-$seq.json")"; return 1; }
+        expect_eq "restore --until-seq $seq: the sequence it reports" "\"sequence\":$seq" \
+            "$(grep -o '"sequence":[0-9]*' "$dir/restore-$seq.json")" || return 1
+        expect_eq "cairn-dump digest of the directory restored to record $seq (after write $n)" \
+            "${digests[n]}" "$("$CAIRN_DUMP" digest "$new")" || return 1
+        start_aux "restore-at-$seq" cairn "$new" || { fail "cairn-server did not open the directory restored to record $seq"; return 1; }
+        pid=$AUX_PID port=$AUX_PORT
+        expect_eq "DEBUG DIGEST of cairn-server on the directory restored to record $seq (after write $n)" \
+            "${digests[n]}" "$(acli "$port" DEBUG DIGEST)" || return 1
+        expect_eq "SET on the restored directory" OK "$(acli "$port" SET restored:at "$seq")" || return 1
+        d2="$(acli "$port" DEBUG DIGEST)"
+        stop_aux "$pid"
+        "$CAIRN_DUMP" info "$new" >"$dir/info-$seq.txt" || { fail "cairn-dump info of at-$seq exited $?"; return 1; }
+        expect_eq "cairn-dump info's last record after one write on the directory restored to record $seq" \
+            "$((seq + 1))" "$(sed -n 's/^last record: //p' "$dir/info-$seq.txt")" || return 1
+        # On the port it just gave up.
+        start_aux "restore-at-$seq-reopened" cairn "$new" "$port" || { fail "cairn-server did not reopen at-$seq"; return 1; }
+        pid=$AUX_PID port=$AUX_PORT
+        expect_eq "the write after restore $seq, after a restart" "$seq" "$(acli "$port" GET restored:at)" || return 1
+        expect_eq "DEBUG DIGEST after the restart (restore $seq)" "$d2" "$(acli "$port" DEBUG DIGEST)" || return 1
+        stop_aux "$pid"
+    done
+
+    local taken status
+    taken="$(files_digest "$dir/at-0")"
+    "$CAIRN_DUMP" restore "$src" --out "$dir/at-0" >"$dir/restore-nonempty.txt" 2>&1; status=$?
+    expect_eq "restore into a non-empty directory: exit status" 3 "$status" || return 1
+    expect_eq "the non-empty directory, after the refused restore" "$taken" "$(files_digest "$dir/at-0")" || return 1
+    expect_eq "sha256 of the source directory's files, before and after the restores" "$before" "$(files_digest "$src")" || return 1
+}
+
 # --- main ------------------------------------------------------------------------------
 
 if [ "$TARGET" = cairn ] && [ ! -x "$CAIRN_SERVER" ]; then
@@ -507,6 +831,9 @@ run_test benchmark
 run_test crash_durability
 run_test snapshot_crash
 run_test dump_verify_after_crash
+run_test dump_export_resp
+run_test dump_export_aof
+run_test dump_restore_until_seq
 
 echo "interop: $PASSED passed, $FAILED failed ($((SECONDS - START_TIME)) s, target=$TARGET)"
 if [ "$FAILED" -gt 0 ]; then
