@@ -27,9 +27,12 @@ public enum PointOption {
     }
 
     /// The state of the data directory `path` as of `limit`.
-    static func load(_ path: String, until limit: PointInTime.Limit, fileIO: any FileIO) throws(DumpFailure) -> PointInTime.State {
+    static func load(_ path: String, until limit: PointInTime.Limit, fileIO: any FileIO,
+                     configuration: EngineConfiguration = EngineConfiguration()) throws(DumpFailure) -> PointInTime.State {
         try DumpText.requireDirectory(path)
-        return try dumpIO { () throws(StorageError) in try PointInTime.load(path, until: limit, fileIO: fileIO) }
+        return try dumpIO { () throws(StorageError) in
+            try PointInTime.load(path, until: limit, fileIO: fileIO, configuration: configuration)
+        }
     }
 
     /// Where a state stands, for the summaries: `record 42 (2026-...Z)`.

@@ -6,7 +6,7 @@ import Synchronization
 /// measure of a run); every call goes to `base`.
 public final class CountingFileIO: FileIO {
     let base: any FileIO
-    let bytesRead = Atomic<Int64>(0)
+    public let bytesRead = Atomic<Int64>(0)
 
     public init(_ base: any FileIO = PosixFileIO()) { self.base = base }
 
@@ -97,7 +97,7 @@ public final class ProgressBar: Sendable {
     }
 
     /// The bytes of the file `path`, or of the files directly in the directory `path`.
-    static func bytes(under path: String) -> Int64 {
+    public static func bytes(under path: String) -> Int64 {
         let manager = FileManager.default
         func size(_ file: String) -> Int64 {
             ((try? manager.attributesOfItem(atPath: file))?[.size] as? NSNumber)?.int64Value ?? 0

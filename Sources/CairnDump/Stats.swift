@@ -137,16 +137,12 @@ public enum Stats {
 
     static func collect(_ path: String, top: Int, fileIO: any FileIO) throws(DumpFailure) -> Report {
         guard top >= 0 else { throw DumpFailure("--top must be 0 or more, not \(top)") }
-        try DumpText.requireDirectory(path)
         // The size measure is DUMP, which looks its key up; on the wall
         // clock a lookup deletes a key whose expiry has passed (and DUMP
         // replies nil), so the engine's clock stands before every expiry:
-        // nothing is expired while stats reads the state. PointOption.load
-        // takes no clock, hence the load here.
-        let configuration = EngineConfiguration(clock: ManualClock(milliseconds: .min))
-        let state = try dumpIO { () throws(StorageError) in
-            try PointInTime.load(path, fileIO: fileIO, configuration: configuration)
-        }
+        // nothing is expired while stats reads the state.
+        let state = try PointOption.load(path, until: .end, fileIO: fileIO,
+                                         configuration: EngineConfiguration(clock: ManualClock(milliseconds: .min)))
         let now = state.timeMilliseconds ?? 0
 
         var databases: [Int: DatabaseCounts] = [:]

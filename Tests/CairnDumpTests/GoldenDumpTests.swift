@@ -48,8 +48,62 @@ import Testing
                 outputs.append(("log-directory-range.\(suffix)", range))
                 outputs.append(("stats-directory.\(suffix)", try Stats.run(directory, top: 10, json: json)))
             }
+            outputs += try pointAndRepairOutputs(directory)
             return outputs.map { ($0.0, relative($0.1)) }
         }
+    }
+
+    /// export (every format), digest and restore of the golden directory,
+    /// and repair of copies of it damaged three ways; scratch paths are
+    /// shown as SCRATCH.
+    static func pointAndRepairOutputs(_ directory: String) throws -> [(String, String)] {
+        let scratchDirectory = TemporaryDataDirectory()
+        let scratch = scratchDirectory.path
+        try FileManager.default.createDirectory(atPath: scratch, withIntermediateDirectories: true)
+        var outputs: [(String, String)] = []
+        for format in [Export.Format.json, .resp, .aof] {
+            let file = scratch + "/export." + format.rawValue
+            let output = try DescriptorOutput.file(file)
+            try Export.run(directory, format: format, output: output)
+            try output.close(path: file)
+            // RESP and AOF carry the binary value as is: compared as decoded text.
+            outputs.append(("export-directory.\(format.rawValue)",
+                            String(decoding: try Data(contentsOf: URL(fileURLWithPath: file)), as: UTF8.self)))
+        }
+        for json in [false, true] {
+            let suffix = json ? "json" : "txt"
+            outputs.append(("digest-directory.\(suffix)", try DigestReport.run(directory, until: .end, json: json)))
+            outputs.append(("digest-directory-seq12.\(suffix)", try DigestReport.run(directory, until: .sequence(12), json: json)))
+            outputs.append(("restore-directory-seq12.\(suffix)",
+                            try Restore.run(directory, until: .sequence(12), out: scratch + "/restored-\(suffix)", json: json)))
+        }
+        let segmentName = DumpFixtures.files(directory, suffix: ".wal").first ?? "missing.wal"
+        var frames: [UInt64: Int] = [:]
+        _ = try SegmentScanner.scanFile(directory + "/" + segmentName) { frames[$0.sequences.upperBound] = $0.frameOffset }
+        let damages: [(String, salvage: Bool, (String) throws -> Void)] = [
+            ("clean", false, { _ in }),
+            ("torn-tail", false, { copy in
+                let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: copy + "/" + segmentName))
+                try handle.seekToEnd()
+                try handle.write(contentsOf: Data(repeating: 0xAB, count: 20))
+                try handle.close()
+            }),
+            ("refused", false, { try DumpFixtures.flip($0 + "/" + segmentName, at: (frames[12] ?? 0) + 40) }),
+            ("salvage", true, { try DumpFixtures.flip($0 + "/" + segmentName, at: (frames[12] ?? 0) + 40) }),
+        ]
+        for (name, salvage, damage) in damages {
+            for json in [false, true] {
+                let copy = scratch + "/repair-\(name)-\(json)"
+                try FileManager.default.createDirectory(atPath: copy, withIntermediateDirectories: false)
+                for file in try FileManager.default.contentsOfDirectory(atPath: directory) where file != "LOCK" {
+                    try FileManager.default.copyItem(atPath: directory + "/" + file, toPath: copy + "/" + file)
+                }
+                try damage(copy)
+                let outcome = try RepairReport.run(copy, salvage: salvage, backup: copy + ".backup")
+                outputs.append(("repair-\(name).\(json ? "json" : "txt")", RepairReport.render(outcome, json: json)))
+            }
+        }
+        return outputs.map { ($0.0, $0.1.replacingOccurrences(of: scratch, with: "SCRATCH")) }
     }
 
     /// testdata/dump/directory: a snapshot of every type (a binary key and
@@ -99,7 +153,9 @@ import Testing
 
     @Test(.disabled(if: regenerate)) func outputsMatchTheGoldenFiles() throws {
         let outputs = try Self.outputs()
-        #expect(outputs.count == 2 * (2 * Self.walCases.count + 6))
+        let goldenNames = try FileManager.default.contentsOfDirectory(atPath: DumpFixtures.goldenOutput)
+            .filter { $0 != "README.md" && $0 != "directory" }
+        #expect(Set(outputs.map(\.0)) == Set(goldenNames), "every golden file is an output and every output has one")
         for (name, output) in outputs {
             let golden = try? String(contentsOfFile: DumpFixtures.goldenOutput + "/" + name, encoding: .utf8)
             #expect(golden == output, """
