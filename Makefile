@@ -26,6 +26,7 @@ test: deps interop-deps
 # The interop suite alone, against the debug cairn-server.
 interop: deps interop-deps
 	$(SWIFT) build --product cairn-server -Xswiftc -warnings-as-errors
+	$(SWIFT) build --product cairn-dump -Xswiftc -warnings-as-errors
 	bash Tests/interop/run.sh .build/debug/cairn-server
 
 # Release-mode benchmarks, side by side with redis-server where it applies.
