@@ -27,11 +27,11 @@ public enum RepairReport {
         try DumpText.requireDirectory(path)
         let directory = try dumpIO { () throws(StorageError) in try DataDirectory.open(path, fileIO: fileIO) }
         defer { directory.close() }
-        let before = try Verify.run(path, fileIO: fileIO)
+        let scan = try dumpIO { () throws(StorageError) in try DirectoryScanner.scan(path, fileIO: fileIO) }
+        let before = Verify.Outcome(scan)
         var outcome = Outcome(action: .none, before: before)
         guard !before.findings.isEmpty else { return outcome }
         let backupPath = backup ?? defaultBackup(path, now: now)
-        let scan = try dumpIO { () throws(StorageError) in try DirectoryScanner.scan(path, fileIO: fileIO) }
         if before.findings.allSatisfy({ $0.kind == .tornTail }) {
             for segment in scan.segments {
                 guard case .tornTail(let offset, let reason, let dropped, _) = segment.ending else { continue }

@@ -14,6 +14,19 @@ public enum Verify {
         /// Snapshots and segments checked.
         public var filesChecked: Int
         public var exit: DumpExit { DumpExit(findings: findings) }
+
+        /// The verdict of a directory's scan.
+        init(_ scan: DirectoryScan) {
+            self.init(path: scan.path, findings: scan.findings, lastSequence: scan.lastSequence,
+                      filesChecked: scan.segments.count + (scan.snapshot == nil ? 0 : 1))
+        }
+
+        init(path: String, findings: [ScanFinding], lastSequence: UInt64, filesChecked: Int) {
+            self.path = path
+            self.findings = findings
+            self.lastSequence = lastSequence
+            self.filesChecked = filesChecked
+        }
     }
 
     /// Verifies a data directory, a segment (`.wal`) or a snapshot (`.snap`).
@@ -23,9 +36,7 @@ public enum Verify {
             throw DumpFailure("\(path): no such file or directory")
         }
         if isDirectory.boolValue {
-            let scan = try dumpIO { () throws(StorageError) in try DirectoryScanner.scan(path, fileIO: fileIO) }
-            return Outcome(path: path, findings: scan.findings, lastSequence: scan.lastSequence,
-                           filesChecked: scan.segments.count + (scan.snapshot == nil ? 0 : 1))
+            return Outcome(try dumpIO { () throws(StorageError) in try DirectoryScanner.scan(path, fileIO: fileIO) })
         }
         switch FileKind(name: DumpText.name(path)) {
         case .segment, .unlistedSegment:
