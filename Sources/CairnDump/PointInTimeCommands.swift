@@ -72,8 +72,9 @@ public enum Restore {
     }
 }
 
-/// `cairn-dump digest DIR`: the dataset's order-independent digest, as
-/// `DEBUG DIGEST` reports it for the same data.
+/// `cairn-dump digest DIR`: Redis 7.0.15's `DEBUG DIGEST` of the dataset
+/// (`Engine.debugDigest`), what cairn-server and redis-server answer for
+/// the same data.
 public enum DigestReport {
     public static func run(_ path: String, until limit: PointInTime.Limit, json: Bool,
                            fileIO: any FileIO = PosixFileIO()) throws(DumpFailure) -> String {

@@ -123,15 +123,22 @@ struct ServerCommands {
     }
 
     /// DEBUG SLEEP seconds blocks the executor, as it blocks Redis's main
-    /// thread (tests use it to hold commands back). DEBUG DIGEST is the
-    /// dataset's order-independent digest, the one `cairn-dump digest`
-    /// prints for the same data. Other DEBUG subcommands are Redis internals.
+    /// thread (tests use it to hold commands back). DEBUG DIGEST is Redis's
+    /// SHA-1 dataset digest, equal to a redis-server's for the same data and
+    /// to what `cairn-dump digest` prints; DEBUG DIGEST-VALUE key [key ...]
+    /// is one status reply per key in the selected database, as debug.c
+    /// answers (addReplyStatus; forty zeros for a missing key, no reply
+    /// elements for no keys). Other DEBUG subcommands are Redis internals.
     ///
     /// `enable-debug-command` is checked before this runs
     /// (`CommandProcessor.process`, as processCommand's CMD_PROTECTED check).
     func debug(_ argv: [Bytes]) -> Reply {
         if argv[1].is("reload") { return reload(argv) }
         if argv[1].is("digest") && argv.count == 2 { return .simple(store.engine.debugDigest()) }
+        if argv[1].is("digest-value") {
+            let digests = store.engine.debugDigestValue(keys: Array(argv.dropFirst(2)), database: client.session.database)
+            return .array(digests.map { .simple($0) })
+        }
         if argv[1].is("sleep") && argv.count == 3 {
             let seconds = Double(String(decoding: argv[2], as: UTF8.self)) ?? 0
             if seconds > 0 { usleep(UInt32(min(seconds, 3600) * 1_000_000)) }

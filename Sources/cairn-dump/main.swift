@@ -191,7 +191,7 @@ struct RestoreCommand: ParsableCommand {
 struct DigestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "digest",
-        abstract: "An order-independent digest of the dataset: equal for equal data, and to cairn-server's DEBUG DIGEST.",
+        abstract: "Redis's DEBUG DIGEST of the dataset: what cairn-server or redis-server 7 answers for the same data.",
         discussion: pointDiscussion + exitCodes)
     @Argument(help: "The data directory.") var directory: String
     @OptionGroup var point: PointOptions

@@ -588,14 +588,23 @@ compare_pictures() {
 # infinite scores, TTLs set every way, databases 0, 3 and 15) goes through
 # redis-cli --pipe into a cairn-server and into a reference redis-server; each
 # one's keyspace is read key by key by redis-py (type, value, scores as the
-# server prints them, expiry time, DEBUG DIGEST-VALUE where served) and the
-# two must agree; the cairn-server stops (SHUTDOWN) and cairn-dump digest of
-# its directory must equal the DEBUG DIGEST it answered. Cairn's DEBUG DIGEST
-# is its own 128-bit digest, not Redis's SHA1 one (docs/ARCHITECTURE.md,
-# "Digest"), so a Redis digest is compared with the reference's.
+# server prints them, expiry time, DEBUG DIGEST-VALUE) and the two must
+# agree, DEBUG DIGEST-VALUE of every key included; the cairn-server's DEBUG
+# DIGEST must equal the reference's (Cairn computes Redis's SHA-1 digest,
+# docs/ARCHITECTURE.md "Digest"); the cairn-server stops (SHUTDOWN) and
+# cairn-dump digest of its directory must equal that same digest.
 EXPORT_DIR="$WORK/export"
 EXPORT_SRC="$EXPORT_DIR/cairn-data"
 EXPORT_READY=0
+# need_digest_values PICTURE: every key of a dataset.py picture has its DEBUG DIGEST-VALUE.
+need_digest_values() {
+    local missing
+    missing="$("$PYTHON" -c '
+import json, sys
+p = json.load(open(sys.argv[1]))
+print(sum(1 for e in p.values() if "digest_value" not in e) if p else "all (no keys)")' "$1")"
+    [ "$missing" = 0 ] || fail "$(basename "$1"): $missing keys without DEBUG DIGEST-VALUE"
+}
 export_fixture() {
     [ "$EXPORT_READY" = 1 ] && return 0
     local dir="$EXPORT_DIR" src="$EXPORT_SRC" ds="$HERE/dataset.py"
@@ -617,6 +626,11 @@ export_fixture() {
     stop_aux "$ref_pid"
     acli "$cairn_port" SHUTDOWN >/dev/null 2>&1
     stop_aux "$cairn_pid"
+    expect_eq "DEBUG DIGEST of the cairn-server vs the reference redis-server after the same commands" \
+        "$EXPORT_REDIS_DIGEST" "$EXPORT_CAIRN_DIGEST" || return 1
+    # compare_pictures checks DEBUG DIGEST-VALUE only where both pictures have it: both must.
+    need_digest_values "$dir/cairn.json" || return 1
+    need_digest_values "$dir/reference.json" || return 1
     # The same commands must have built the same keyspace in both, or the rest compares nothing.
     compare_pictures "$dir" cairn.json reference.json \
         "cairn-server and redis-server disagree after the same commands" || return 1
@@ -624,16 +638,17 @@ export_fixture() {
     local digest
     digest="$("$CAIRN_DUMP" digest "$src")" || { fail "cairn-dump digest exited $?"; return 1; }
     expect_eq "cairn-dump digest vs the server's DEBUG DIGEST" "$EXPORT_CAIRN_DIGEST" "$digest" || return 1
+    EXPORT_DUMP_DIGEST="$digest"
     EXPORT_READY=1
 }
 
 # export --format resp: the same bytes with -o FILE as on standard output; the
 # json export has one line per key. The RESP piped (redis-cli --pipe) into a
-# fresh redis-server gives the reference's DEBUG DIGEST and, key by key, the
-# reference's DEBUG DIGEST-VALUE and the cairn-server's keyspace; piped into a
-# fresh cairn-server it gives the original's DEBUG DIGEST (Cairn's digest
-# covers expiry times to the millisecond: PEXPIREAT carries them whole). The
-# exported directory's files are byte for byte unchanged.
+# fresh redis-server gives the reference's DEBUG DIGEST, which is cairn-dump
+# digest of the exported directory, and, key by key, the reference's and the
+# cairn-server's DEBUG DIGEST-VALUE and keyspace; piped into a fresh
+# cairn-server it gives the original's DEBUG DIGEST. The exported directory's
+# files are byte for byte unchanged.
 test_dump_export_resp() {
     [ "$TARGET" = cairn ] || return 0
     need_dump || return 1
@@ -654,9 +669,14 @@ test_dump_export_resp() {
     start_aux export-redis-resp redis "$dir/redis-resp" || { fail "redis-server did not start"; return 1; }
     local pid=$AUX_PID port=$AUX_PORT
     pipe_into "$port" "$dir/export.resp" || return 1
+    local loaded
+    loaded="$(acli "$port" DEBUG DIGEST)"
     expect_eq "DEBUG DIGEST of redis-server loaded with the RESP export, vs the reference" \
-        "$EXPORT_REDIS_DIGEST" "$(acli "$port" DEBUG DIGEST)" || return 1
+        "$EXPORT_REDIS_DIGEST" "$loaded" || return 1
+    expect_eq "DEBUG DIGEST of redis-server loaded with the RESP export, vs cairn-dump digest of the directory" \
+        "$EXPORT_DUMP_DIGEST" "$loaded" || return 1
     "$PYTHON" "$ds" picture "$port" "$dir/redis-resp.json" || { fail "could not read redis-server's keys"; return 1; }
+    need_digest_values "$dir/redis-resp.json" || return 1
     stop_aux "$pid"
     compare_pictures "$dir" cairn.json redis-resp.json "the RESP export in redis-server vs the cairn-server" || return 1
     compare_pictures "$dir" reference.json redis-resp.json "the RESP export in redis-server vs the reference" || return 1
@@ -675,9 +695,10 @@ test_dump_export_resp() {
 # appendonly.aof: Redis 7 adopts it as the base of a new multi-part AOF
 # (loadAppendOnlyFiles -> aofUpgradePrepare: "Successfully migrated an
 # old-style AOF file", then "DB loaded from base file appendonly.aof") and
-# then answers the reference's DEBUG DIGEST and, key by key, the reference's
-# DEBUG DIGEST-VALUE and the cairn-server's keyspace. The exported
-# directory's files are byte for byte unchanged.
+# then answers the reference's DEBUG DIGEST, which is cairn-dump digest of the
+# exported directory, and, key by key, the reference's and the cairn-server's
+# DEBUG DIGEST-VALUE and keyspace. The exported directory's files are byte for
+# byte unchanged.
 test_dump_export_aof() {
     [ "$TARGET" = cairn ] || return 0
     need_dump || return 1
@@ -693,9 +714,14 @@ test_dump_export_aof() {
         { fail "redis-server did not adopt appendonly.aof: $(grep -iE 'aof|append' "$log" | tail -n 3)"; return 1; }
     grep -q "DB loaded from base file appendonly.aof" "$log" ||
         { fail "redis-server did not load appendonly.aof as its base: $(tail -n 3 "$log")"; return 1; }
+    local loaded
+    loaded="$(acli "$port" DEBUG DIGEST)"
     expect_eq "DEBUG DIGEST of redis-server loaded from the AOF export, vs the reference" \
-        "$EXPORT_REDIS_DIGEST" "$(acli "$port" DEBUG DIGEST)" || return 1
+        "$EXPORT_REDIS_DIGEST" "$loaded" || return 1
+    expect_eq "DEBUG DIGEST of redis-server loaded from the AOF export, vs cairn-dump digest of the directory" \
+        "$EXPORT_DUMP_DIGEST" "$loaded" || return 1
     "$PYTHON" "$ds" picture "$port" "$dir/redis-aof.json" || { fail "could not read redis-server's keys"; return 1; }
+    need_digest_values "$dir/redis-aof.json" || return 1
     stop_aux "$pid"
     compare_pictures "$dir" cairn.json redis-aof.json "the AOF export in redis-server vs the cairn-server" || return 1
     compare_pictures "$dir" reference.json redis-aof.json "the AOF export in redis-server vs the reference" || return 1
