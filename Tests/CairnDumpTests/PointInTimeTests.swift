@@ -76,7 +76,7 @@ import Testing
         let history = try Self.history()
         let last = history.points.last!.sequence
         #expect(DumpFixtures.files(history.directory.path, suffix: ".wal").count > 2, "the history spans several segments")
-        for sequence in history.snapshotSequence...(last + 2) {
+        for sequence in history.snapshotSequence...last {
             let state = try PointInTime.load(history.directory.path, until: .sequence(sequence))
             #expect(state.engine.digest() == history.digest(asOf: sequence), "as of record \(sequence)")
             #expect(state.sequence == history.points.last { $0.sequence <= sequence }!.sequence)
@@ -88,6 +88,12 @@ import Testing
             "record \(history.snapshotSequence - 1) is before the oldest state held: the snapshot holds the state after record \(history.snapshotSequence)"
         )) {
             try PointInTime.load(history.directory.path, until: .sequence(history.snapshotSequence - 1))
+        }
+        // A record past the end is not in this history: refused, not the end silently.
+        #expect(throws: StorageError.pointNotHeld(reason:
+            "record \(last + 1) is past the end of the log: the last record held whole is \(last)"
+        )) {
+            try PointInTime.load(history.directory.path, until: .sequence(last + 1))
         }
     }
 

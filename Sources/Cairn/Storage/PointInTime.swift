@@ -36,8 +36,9 @@ public enum PointInTime {
 
     /// Builds the state as of `limit`. Throws `.corruption` for what
     /// recovery would refuse, `.pointNotHeld` when the point lies before the
-    /// oldest state the directory holds (the snapshot's). A point past the
-    /// end of the log gives the end: `State.sequence` says where it stands.
+    /// oldest state the directory holds (the snapshot's) or, for a record
+    /// number, after the last record it holds whole. A time past the last
+    /// record gives the end: `State.sequence` says where it stands.
     public static func load(
         _ path: String, until limit: Limit = .end, fileIO: any FileIO = PosixFileIO(),
         configuration: EngineConfiguration = EngineConfiguration()
@@ -60,6 +61,9 @@ public enum PointInTime {
         case .sequence(let last) where last < state.snapshotSequence:
             throw .pointNotHeld(reason:
                 "record \(last) is before the oldest state held: the snapshot holds the state after record \(state.snapshotSequence)")
+        case .sequence(let last) where last > verified.lastSequence:
+            throw .pointNotHeld(reason:
+                "record \(last) is past the end of the log: the last record held whole is \(verified.lastSequence)")
         case .time(let time) where state.snapshotSequence > 0 && time < state.timeMilliseconds ?? .min:
             throw .pointNotHeld(reason:
                 "that time is before the oldest state held: the snapshot was taken at \(state.timeMilliseconds ?? 0) ms")
