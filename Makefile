@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BUILD_DEPS := liblz4-dev pkg-config lz4
 
-.PHONY: test deps interop-deps interop build bench run clean
+.PHONY: test deps interop-deps interop fuzz build bench run clean
 
 deps:
 	@scripts/install-deps.sh $(BUILD_DEPS)
@@ -22,6 +22,13 @@ test: deps interop-deps
 	$(SWIFT) test --skip-build
 	$(SWIFT) run --skip-build cairn-example
 	bash Tests/interop/run.sh .build/debug/cairn-server
+	$(MAKE) fuzz
+
+# Every libFuzzer target of Fuzz/ for FUZZ_SECONDS each on its corpus
+# (testdata/fuzz/); a longer run: Fuzz/run.sh all 3600.
+FUZZ_SECONDS ?= 30
+fuzz: deps
+	bash Fuzz/run.sh all $(FUZZ_SECONDS)
 
 # The interop suite alone, against the debug cairn-server.
 interop: deps interop-deps

@@ -11,6 +11,8 @@ let package = Package(
     products: [
         .library(name: "Cairn", targets: ["Cairn"]),
         .library(name: "CairnRESP", targets: ["CairnRESP"]),
+        // The simulated file system, for the fuzz targets (Fuzz/).
+        .library(name: "CairnTestSupport", targets: ["CairnTestSupport"]),
         .executable(name: "cairn-server", targets: ["cairn-server"]),
         .executable(name: "cairn-dump", targets: ["cairn-dump"]),
     ],

@@ -204,4 +204,22 @@ import CairnTestSupport
             #expect(Manifest.decode(body) == .failure(.malformedLine(number: 3)), "\(bad)")
         }
     }
+
+    /// Found by Fuzz/FuzzManifest (testdata/fuzz/FuzzManifest/regression-empty-snapshot-name):
+    /// `snapshot ` with an empty name made the directory itself the
+    /// snapshot's path, and verify threw an I/O error (EISDIR) instead of
+    /// reporting a corrupt MANIFEST. A snapshot name must be `N{20}.snap`.
+    @Test func snapshotNameMustBeASnapshotFileName() throws {
+        for bad in ["snapshot ", "snapshot ../00000000000000000001.snap", "snapshot 1.snap", "snapshot MANIFEST"] {
+            var body = Bytes("cairn-manifest 1\n\(bad)\n".utf8)
+            body += Bytes("crc32c \(Hex.word(CRC32C.mask(CRC32C.checksum(body))))\n".utf8)
+            #expect(Manifest.decode(body) == .failure(.malformedLine(number: 2)), "\(bad)")
+            let disk = SimulatedFileSystem(seed: 1)
+            try disk.makeDirectory("/data")
+            try Self.writeFile(disk, "/data/MANIFEST", body)
+            let scan = try DirectoryScanner.scan("/data", fileIO: disk)
+            #expect(scan.findings.map(\.kind) == [.corrupt] && scan.findings.first?.file == "/data/MANIFEST", "\(bad)")
+            #expect(throws: StorageError.self) { try Self.open(disk) }
+        }
+    }
 }

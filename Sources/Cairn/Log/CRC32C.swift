@@ -12,7 +12,7 @@ import CCRC32C
 /// let same = CRC32C.extend(CRC32C.checksum(Array("1234".utf8)), Array("56789".utf8))
 /// let stored = CRC32C.mask(crc)                              // what goes on disk
 /// ```
-enum CRC32C {
+public enum CRC32C {
     /// Whether `extend` runs on the CPU's CRC-32C instruction.
     static var isHardwareAccelerated: Bool { cairn_crc32c_hardware_available() != 0 }
 
@@ -32,7 +32,7 @@ enum CRC32C {
     }
 
     /// The CRC of `bytes` alone.
-    static func checksum(_ bytes: Bytes) -> UInt32 {
+    public static func checksum(_ bytes: Bytes) -> UInt32 {
         extend(0, bytes)
     }
 
@@ -48,7 +48,7 @@ enum CRC32C {
     /// a string that contains embedded CRCs is problematic (a CRC of data
     /// followed by its own CRC is a constant), so stored CRCs are rotated and
     /// offset first.
-    static func mask(_ crc: UInt32) -> UInt32 {
+    public static func mask(_ crc: UInt32) -> UInt32 {
         ((crc >> 15) | (crc << 17)) &+ maskDelta
     }
 

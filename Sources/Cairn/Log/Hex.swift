@@ -1,8 +1,8 @@
 /// Hexadecimal text for the log's error messages: checksums and raw bytes, as
 /// an operator would compare them with `xxd` output.
-enum Hex {
+public enum Hex {
     /// `0x`-prefixed, eight lowercase digits: `0xe3069283`.
-    static func word(_ value: UInt32) -> String {
+    public static func word(_ value: UInt32) -> String {
         let digits = String(value, radix: 16)
         return "0x" + String(repeating: "0", count: 8 - digits.count) + digits
     }

@@ -109,8 +109,19 @@ public final class DataDirectory {
     }
 
     static func firstSequence(ofSegmentNamed name: String) -> UInt64? {
-        guard name.hasSuffix(segmentSuffix) else { return nil }
-        let digits = name.dropLast(segmentSuffix.count)
+        number(inName: name, suffix: segmentSuffix)
+    }
+
+    /// The record a snapshot's name says it holds the state after, or nil
+    /// for a name that is not `NNNNNNNNNNNNNNNNNNNN.snap`.
+    static func sequence(ofSnapshotNamed name: String) -> UInt64? {
+        number(inName: name, suffix: snapshotSuffix)
+    }
+
+    /// The number of a `NNNNNNNNNNNNNNNNNNNN<suffix>` name (20 digits).
+    private static func number(inName name: String, suffix: String) -> UInt64? {
+        guard name.hasSuffix(suffix) else { return nil }
+        let digits = name.dropLast(suffix.count)
         guard digits.count == segmentDigits, digits.allSatisfy({ $0 >= "0" && $0 <= "9" }) else { return nil }
         return UInt64(digits)
     }

@@ -86,6 +86,9 @@ struct Manifest: Sendable, Equatable {
         }
         guard lines.count >= 2, lines[1].hasPrefix("snapshot ") else { return .failure(.malformedLine(number: 2)) }
         let snapshotName = String(lines[1].dropFirst("snapshot ".count))
+        guard snapshotName == "-" || DataDirectory.sequence(ofSnapshotNamed: snapshotName) != nil else {
+            return .failure(.malformedLine(number: 2))
+        }
         var manifest = Manifest(version: version, snapshot: snapshotName == "-" ? nil : snapshotName, segments: [])
         var firstSegmentLine = 2
         if version >= 2 {

@@ -62,7 +62,7 @@ public enum Salvage {
             state.notes.append("the MANIFEST is unreadable (\(reason)): the newest snapshot and the segments on disk are read instead")
         }
         let snapshotName = manifest.map { $0.snapshot }
-            ?? names.last { $0.hasSuffix(DataDirectory.snapshotSuffix) }
+            ?? names.last { DataDirectory.sequence(ofSnapshotNamed: $0) != nil }
         if let snapshotName { try loadSnapshot(snapshotName, directory: path, fileIO: fileIO, into: &state) }
         let segments = manifest.map { listed in
             listed.segments.map { DataDirectory.Segment(path: DataDirectory.join(path, $0),
@@ -99,7 +99,7 @@ public enum Salvage {
     private static func loadSnapshot(_ name: String, directory: String, fileIO: any FileIO,
                                      into state: inout SalvagedState) throws(StorageError) {
         let file = DataDirectory.join(directory, name)
-        let nameSequence = UInt64(name.dropLast(DataDirectory.snapshotSuffix.count)) ?? 0
+        let nameSequence = DataDirectory.sequence(ofSnapshotNamed: name) ?? 0
         guard fileIO.fileExists(file) else {
             state.losses.append(SalvageLoss(what: .snapshot(nameSequence), file: file, offset: 0,
                                             reason: "the snapshot is missing: the state after record \(nameSequence) it held is lost"))
