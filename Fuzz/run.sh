@@ -31,10 +31,17 @@ else
 fi
 
 build_start=$SECONDS
-swift build --package-path "$HERE" -c release --sanitize=fuzzer --sanitize=address 2>&1 | grep -Ev "^\[[0-9]+/[0-9]+\]|ld.gold: warning: Cannot export local symbol" || true
+# swiftc keeps only the last -sanitize= it is given, so SwiftPM's two flags
+# alone would leave the Swift code with AddressSanitizer and no coverage
+# (blind fuzzing); -Xswiftc gives it both in one flag (README.md, "Build").
+swift build --package-path "$HERE" -c release --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address 2>&1 | grep -Ev "^\[[0-9]+/[0-9]+\]|ld.gold: warning: Cannot export local symbol" || true
 for target in "${selected[@]}"; do
     [ -x "$HERE/.build/release/$target" ] || { echo "fuzz: $target did not build" >&2; exit 2; }
 done
+# A build without coverage counters in the Swift code would fuzz blind.
+if command -v objdump >/dev/null && [ "$(objdump -h "$HERE/.build/release/Cairn.build/SegmentScanner.swift.o" | grep -c sancov)" = 0 ]; then
+    echo "fuzz: the Swift code has no coverage instrumentation (see README.md, Build)" >&2; exit 2
+fi
 echo "fuzz: built in $((SECONDS - build_start)) s"
 
 mkdir -p "$HERE/artifacts"

@@ -7,33 +7,51 @@ import FuzzSupport
 /// scanned twice give the same result. The same bytes as the one segment of
 /// a data directory: the directory scan (verify), a point-in-time load and
 /// salvage all finish.
+///
+/// The first input byte chooses how the segment is read: bits 0-3 how many
+/// records past its start the MANIFEST seals; bit 4 names the file after
+/// record 1 whatever its header says (otherwise after the header's first
+/// sequence, so a real segment that starts later, such as
+/// testdata/dump/directory's, is read past its header); bit 5 makes it a
+/// segment the next one continues after, holding at most (next byte)
+/// records, so the scan can stop at its limit.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzSegment(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     var input = FuzzInput(start, count)
-    let sealed = UInt64(input.byte() & 0x0F)
+    let choice = input.byte()
+    let limit = choice & 0x20 != 0 ? UInt64(input.byte()) : nil
     let bytes = input.rest()
+    let first = choice & 0x10 != 0 ? 1 : headerFirstSequence(bytes)
+    let sealed = first - 1 + min(UInt64(choice & 0x0F), UInt64.max - (first - 1))
+    let until = limit.map { first - 1 + min($0, UInt64.max - (first - 1)) }
+    let segment = String(repeating: "0", count: 20 - String(first).count) + String(first) + ".wal"
     func scan() -> (SegmentScan, [UInt64])? {
         var sequences: [UInt64] = []
         do {
-            let result = try SegmentScanner.scan(bytes, path: "/data/00000000000000000001.wal", nameFirstSequence: 1,
-                                                 after: 0, until: nil, sealedThrough: sealed) { record in
+            let result = try SegmentScanner.scan(bytes, path: "/data/" + segment, nameFirstSequence: first,
+                                                 after: first - 1, until: until, sealedThrough: sealed) { record in
                 sequences.append(record.sequences.upperBound)
-                fuzzCheck(record.byteCount > 0 && record.frameOffset >= 24, "record \(record.sequences) at \(record.frameOffset)")
+                fuzzCheck(record.byteCount > 0 && record.frameOffset >= SegmentHeader.byteCount,
+                          "record \(record.sequences) at \(record.frameOffset)")
             }
             return (result, sequences)
         } catch {
             return nil
         }
     }
-    let first = scan()
-    let second = scan()
-    fuzzCheck(first?.0 == second?.0 && first?.1 == second?.1, "two scans of the same bytes differ")
-    if let (result, sequences) = first {
+    let once = scan()
+    let twice = scan()
+    fuzzCheck(once?.0 == twice?.0 && once?.1 == twice?.1, "two scans of the same bytes differ")
+    if let (result, sequences) = once {
         fuzzCheck(zip(sequences, sequences.dropFirst()).allSatisfy { $0 < $1 }, "records out of order: \(sequences)")
         fuzzCheck(result.validEnd <= bytes.count, "valid end \(result.validEnd) past \(bytes.count)")
+        if let until {
+            fuzzCheck(result.lastSequence <= until, "read record \(result.lastSequence) past the limit \(until)")
+        } else {
+            fuzzCheck(result.ending != .reachedLimit, "reached a limit it was not given")
+        }
     }
 
-    let segment = "00000000000000000001.wal"
     let (fileSystem, directory) = simulatedDirectory([
         (segment, bytes), ("MANIFEST", manifestText(snapshot: nil, durableThrough: sealed, segments: [segment])),
     ])
@@ -49,4 +67,12 @@ public func fuzzSegment(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         fuzzCheck(loaded.engine.digest() == salvaged.engine.digest(), "salvage of a clean directory lost something")
     }
     return 0
+}
+
+/// The first sequence number bytes 16..<24 of a header give (little
+/// endian), or 1 when there are none or they say 0.
+func headerFirstSequence(_ bytes: [UInt8]) -> UInt64 {
+    guard bytes.count >= 24 else { return 1 }
+    let value = bytes[16..<24].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+    return max(1, value)
 }
