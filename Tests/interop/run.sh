@@ -642,6 +642,24 @@ export_fixture() {
     EXPORT_READY=1
 }
 
+# The redis-server (pid, port) loaded with an export (label): its DEBUG DIGEST
+# is the reference's and cairn-dump digest's of the exported directory; its
+# keys (pictured in NAME.json) carry their DEBUG DIGEST-VALUE and match the
+# cairn-server's and the reference's. Stops it.
+check_redis_loaded() {
+    local pid="$1" port="$2" label="$3" name="$4" dir="$EXPORT_DIR" loaded
+    loaded="$(acli "$port" DEBUG DIGEST)"
+    expect_eq "DEBUG DIGEST of redis-server loaded with $label, vs the reference" \
+        "$EXPORT_REDIS_DIGEST" "$loaded" || return 1
+    expect_eq "DEBUG DIGEST of redis-server loaded with $label, vs cairn-dump digest of the directory" \
+        "$EXPORT_DUMP_DIGEST" "$loaded" || return 1
+    "$PYTHON" "$HERE/dataset.py" picture "$port" "$dir/$name.json" || { fail "could not read redis-server's keys"; return 1; }
+    need_digest_values "$dir/$name.json" || return 1
+    stop_aux "$pid"
+    compare_pictures "$dir" cairn.json "$name.json" "$label in redis-server vs the cairn-server" || return 1
+    compare_pictures "$dir" reference.json "$name.json" "$label in redis-server vs the reference" || return 1
+}
+
 # export --format resp: the same bytes with -o FILE as on standard output; the
 # json export has one line per key. The RESP piped (redis-cli --pipe) into a
 # fresh redis-server gives the reference's DEBUG DIGEST, which is cairn-dump
@@ -669,17 +687,7 @@ test_dump_export_resp() {
     start_aux export-redis-resp redis "$dir/redis-resp" || { fail "redis-server did not start"; return 1; }
     local pid=$AUX_PID port=$AUX_PORT
     pipe_into "$port" "$dir/export.resp" || return 1
-    local loaded
-    loaded="$(acli "$port" DEBUG DIGEST)"
-    expect_eq "DEBUG DIGEST of redis-server loaded with the RESP export, vs the reference" \
-        "$EXPORT_REDIS_DIGEST" "$loaded" || return 1
-    expect_eq "DEBUG DIGEST of redis-server loaded with the RESP export, vs cairn-dump digest of the directory" \
-        "$EXPORT_DUMP_DIGEST" "$loaded" || return 1
-    "$PYTHON" "$ds" picture "$port" "$dir/redis-resp.json" || { fail "could not read redis-server's keys"; return 1; }
-    need_digest_values "$dir/redis-resp.json" || return 1
-    stop_aux "$pid"
-    compare_pictures "$dir" cairn.json redis-resp.json "the RESP export in redis-server vs the cairn-server" || return 1
-    compare_pictures "$dir" reference.json redis-resp.json "the RESP export in redis-server vs the reference" || return 1
+    check_redis_loaded "$pid" "$port" "the RESP export" redis-resp || return 1
 
     start_aux export-cairn-resp cairn "$dir/cairn-resp" || { fail "the second cairn-server did not start"; return 1; }
     pid=$AUX_PID port=$AUX_PORT
@@ -704,7 +712,7 @@ test_dump_export_aof() {
     need_dump || return 1
     need_redis_server || return 1
     export_fixture || return 1
-    local dir="$EXPORT_DIR" src="$EXPORT_SRC" ds="$HERE/dataset.py" log="$WORK/export-redis-aof.server.log"
+    local dir="$EXPORT_DIR" src="$EXPORT_SRC" log="$WORK/export-redis-aof.server.log"
     rm -rf "$dir/aof"; mkdir -p "$dir/aof"
     "$CAIRN_DUMP" export "$src" --format aof -o "$dir/aof/appendonly.aof" ||
         { fail "export --format aof exited $?"; return 1; }
@@ -714,17 +722,7 @@ test_dump_export_aof() {
         { fail "redis-server did not adopt appendonly.aof: $(grep -iE 'aof|append' "$log" | tail -n 3)"; return 1; }
     grep -q "DB loaded from base file appendonly.aof" "$log" ||
         { fail "redis-server did not load appendonly.aof as its base: $(tail -n 3 "$log")"; return 1; }
-    local loaded
-    loaded="$(acli "$port" DEBUG DIGEST)"
-    expect_eq "DEBUG DIGEST of redis-server loaded from the AOF export, vs the reference" \
-        "$EXPORT_REDIS_DIGEST" "$loaded" || return 1
-    expect_eq "DEBUG DIGEST of redis-server loaded from the AOF export, vs cairn-dump digest of the directory" \
-        "$EXPORT_DUMP_DIGEST" "$loaded" || return 1
-    "$PYTHON" "$ds" picture "$port" "$dir/redis-aof.json" || { fail "could not read redis-server's keys"; return 1; }
-    need_digest_values "$dir/redis-aof.json" || return 1
-    stop_aux "$pid"
-    compare_pictures "$dir" cairn.json redis-aof.json "the AOF export in redis-server vs the cairn-server" || return 1
-    compare_pictures "$dir" reference.json redis-aof.json "the AOF export in redis-server vs the reference" || return 1
+    check_redis_loaded "$pid" "$port" "the AOF export" redis-aof || return 1
     expect_eq "sha256 of the exported directory's files, before and after" "$EXPORT_FILES" "$(files_digest "$src")" || return 1
 }
 
